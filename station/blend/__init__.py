@@ -1,0 +1,1 @@
+"""Client for the Blend REST API (https://docs.byblend.com), paths under ``/api/v1``."""
