@@ -60,7 +60,10 @@ class Scan:
     ndc10: str | None = None
     ndc11_candidates: tuple[str, ...] = ()
     blend_entity_type: str | None = None  # lower-case entity type read from a Blend barcode value's prefix
-    readings: tuple[Reading, ...] = ()
+    readings: tuple[Reading, ...] = ()  # the competing readings when ambiguous
+    # Weaker readings of an unambiguous scan, tried in order only when the scan itself matches nothing:
+    # ``10D9T`` is first looked up as a batch number, then as GS1 (10) lot ``D9T``.
+    fallbacks: tuple[Reading, ...] = ()
     warnings: tuple[str, ...] = ()
     candidates: dict[str, str] = field(default_factory=dict)  # e.g. candidate_upc_a for a check digit lost
 
@@ -84,6 +87,10 @@ class Scan:
         data["readings"] = [
             {**asdict(r), "kind": r.kind.value, "expiry": r.expiry.isoformat() if r.expiry else None}
             for r in self.readings
+        ]
+        data["fallbacks"] = [
+            {**asdict(r), "kind": r.kind.value, "expiry": r.expiry.isoformat() if r.expiry else None}
+            for r in self.fallbacks
         ]
         data["warnings"] = list(self.warnings)
         for key, value in self.candidates.items():

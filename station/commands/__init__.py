@@ -1,0 +1,1 @@
+"""Subcommands of the ``scan-station`` command line. Each module defines ``register(subparsers)``."""
