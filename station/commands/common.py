@@ -69,3 +69,27 @@ def print_json(value: Any) -> None:
     json.dump(value, sys.stdout, indent=2, default=str)
     sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+def sign_in(args: argparse.Namespace):
+    """Return a BlendClient signed in with the credentials of ``args`` or the environment.
+
+    Raises CommandError (exit 2) when credentials are missing, rejected, or the API is unreachable.
+    """
+    from station.blend.client import BlendClient
+    from station.blend.errors import BlendError, Unauthorized, Unavailable
+
+    api, email, password = resolve_credentials(args)
+    client = BlendClient(api)
+    try:
+        client.login(email, password)
+    except Unauthorized as exc:
+        client.close()
+        raise CommandError(f"sign-in to {api} as {email} failed: {exc}") from exc
+    except Unavailable as exc:
+        client.close()
+        raise CommandError(f"the Blend API at {api} is unreachable: {exc}") from exc
+    except BlendError as exc:
+        client.close()
+        raise CommandError(f"sign-in to {api} failed: {exc}") from exc
+    return client

@@ -1,0 +1,1 @@
+"""Which inventory lot a scan points at: the lot index, the resolution rules, the offline cache."""
