@@ -149,6 +149,15 @@ class InventoryService:
             result.from_cache_age = self.cache_age()
         return result
 
+    def resolve_lot_id(self, lot_id: str, scan: Scan) -> Resolution | None:
+        """Read one lot back from Blend (falling back to the cache); None when neither has it."""
+        lot = self._index.by_id.get(lot_id)
+        if lot is None:
+            return None
+        result = Resolution(Outcome.FOUND, scan, lots=[lot])
+        self._read_back(result)
+        return result
+
     def _read_back(self, result: Resolution) -> None:
         lot_id = result.lots[0].id
         assert lot_id

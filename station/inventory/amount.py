@@ -1,0 +1,38 @@
+"""Parsing the signed custom amount an operator types into the adjust bar."""
+
+from __future__ import annotations
+
+import re
+
+from station.i18n import tr
+
+MAX_ABS_AMOUNT = 1_000_000  # a typo guard: no lot in a compounding pharmacy changes by more at once
+
+_AMOUNT = re.compile(r"^\s*([+\-\u2212]?)\s*(\d{1,9})\s*$")
+
+
+class AmountError(ValueError):
+    pass
+
+
+def parse_amount(text: str) -> int:
+    """Parse "-5", "+12", "12" or "−3" (a typographic minus) into a non-zero integer change.
+
+    Raises AmountError with a message that names the value and the fix.
+    """
+    match = _AMOUNT.match(text or "")
+    if not match:
+        raise AmountError(
+            tr("{value} is not a whole number: type an amount such as -5 or +12.").format(value=repr(text))
+        )
+    sign, digits = match.groups()
+    value = int(digits)
+    if sign in ("-", "\u2212"):
+        value = -value
+    if value == 0:
+        raise AmountError(tr("An amount of 0 changes nothing: type an amount such as -5 or +12."))
+    if abs(value) > MAX_ABS_AMOUNT:
+        raise AmountError(
+            tr("{value} is larger than {limit:,}: check the amount.").format(value=value, limit=MAX_ABS_AMOUNT)
+        )
+    return value

@@ -1,0 +1,159 @@
+"""Start the window: connect to Blend or the demo sandbox, sign in, install the scanner filter, run."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from station import APP_ID, APP_NAME, __version__, paths
+from station.commands.common import API_URL_ENV, EMAIL_ENV, PASSWORD_ENV, CommandError
+from station.logsetup import setup_logging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Connection:
+    client: object
+    data_dir: Path
+    label: str
+    demo: bool
+    sandbox: object | None = None
+    keychain_ok: bool = True
+
+
+def start_demo(data_dir: Path) -> Connection:
+    """Start the sandbox in-process on a free loopback port with its own data folder, and sign in."""
+    from station.blend.client import BlendClient
+    from station.sandbox.server import SandboxServer
+
+    from station.sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD
+
+    demo_dir = data_dir / "demo"
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    server = SandboxServer(db_path=demo_dir / "sandbox.sqlite3", port=0)
+    server.start()
+    client = BlendClient(server.url)
+    client.login(DEMO_EMAIL, DEMO_PASSWORD)
+    log.info("demo sandbox at %s", server.url)
+    return Connection(client, demo_dir, "DEMO sandbox", True, server)
+
+
+def connect_api(api_url: str, email: str | None, password: str | None, data_dir: Path) -> Connection | None:
+    """Sign in to a real Blend API with a stored refresh token or the given password; None when neither
+    works without asking the operator."""
+    from station.blend.client import BlendClient
+
+    from station.blend.errors import BlendError
+    from station.credentials import load_refresh_token, store_refresh_token
+
+    client = BlendClient(api_url)
+    if email:
+        token = load_refresh_token(api_url, email)
+        if token:
+            try:
+                client.sign_in_with_refresh_token(token)
+                return Connection(client, data_dir, "Blend", False)
+            except BlendError as exc:
+                log.info("stored sign-in for %s no longer works: %s", email, exc)
+        if password:
+            client.login(email, password)  # errors go to the caller, which shows them
+            keychain_ok = store_refresh_token(api_url, email, client.refresh_token)
+            return Connection(client, data_dir, "Blend", False, keychain_ok=keychain_ok)
+    client.close()
+    return None
+
+
+def run_window(args: argparse.Namespace) -> int:
+    data_dir = paths.data_dir(args.data_dir)
+    setup_logging(data_dir)
+    log.info("%s %s starting, data in %s", APP_NAME, __version__, data_dir)
+
+    api_url = args.api or os.environ.get(API_URL_ENV)
+    email = args.email or os.environ.get(EMAIL_ENV)
+    password = args.password or os.environ.get(PASSWORD_ENV)
+    if args.demo and api_url and args.api:
+        raise CommandError("choose --demo or --api URL, not both")
+
+    # Connecting before the QApplication exists keeps every network call off the GUI thread.
+    connection: Connection | None = None
+    startup_error: str | None = None
+    try:
+        if args.demo:
+            connection = start_demo(data_dir)
+        elif api_url:
+            connection = connect_api(api_url, email, password, data_dir)
+    except Exception as exc:  # noqa: BLE001 - shown in the sign-in dialog instead
+        log.warning("sign-in failed: %s", exc)
+        if args.demo:
+            raise CommandError(f"the demo sandbox could not start: {exc}") from exc
+        startup_error = str(exc)
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from station.i18n import install_translator
+    from ui import theme
+    from ui.crash import install_crash_handler
+
+    QCoreApplication.setApplicationName(APP_ID)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationDisplayName(APP_NAME)
+    theme.apply_app_font(app)
+    install_translator(lambda context, text: QCoreApplication.translate(context, text))
+    install_crash_handler()
+
+    if connection is None:
+        from ui.login_dialog import LoginDialog
+
+        dialog = LoginDialog(api_url, email)
+        if startup_error:
+            dialog.message.setText(startup_error)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return 0
+        if dialog.demo_requested:
+            connection = start_demo(data_dir)
+        else:
+            from station.credentials import store_refresh_token
+
+            url, mail = dialog.url.text().strip(), dialog.email.text().strip()
+            keychain_ok = store_refresh_token(url, mail, dialog.client.refresh_token)
+            connection = Connection(dialog.client, data_dir, "Blend", False, keychain_ok=keychain_ok)
+
+    window = build_window(connection)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        window.session.close()
+        if connection.sandbox is not None:
+            connection.sandbox.stop()
+
+
+def build_window(connection: Connection):
+    """Create the session and the main window, with the scanner filter on the whole application."""
+    from PySide6.QtWidgets import QApplication
+
+    from station.session import StationSession
+    from ui.main_window import MainWindow
+    from ui.wedge_filter import install_wedge_filter
+
+    session = StationSession(connection.client, connection.data_dir, source_label=connection.label,
+                             demo=connection.demo)
+    window = MainWindow(session)
+    window.wedge = install_wedge_filter(QApplication.instance(), window.handle_scan)
+    if not connection.keychain_ok:
+        window.banner.show_message(
+            window.banner.state,
+            window.tr("No keychain on this computer: you will sign in again at the next start."),
+        )
+    window.refresh_inventory()
+    window.sync_now()
+    return window
+
+

@@ -1,0 +1,390 @@
+"""The station's main window: header, scan banner, lot card, adjust bar and history.
+
+The window owns no business rule: scans go to ``StationSession.handle_scan`` and changes to
+``StationSession.adjust``, both on worker threads. Scans are handled one at a time in arrival order, so a
+queue of packages never shows a card out of order.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime as dt
+import logging
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QFrame, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from station import APP_NAME
+from station.blend.errors import BlendError
+from station.blend.models import Lot
+from station.inventory.index import Outcome
+from station.session import ScanResult, StationSession
+from ui import theme
+from ui.adjust_bar import AdjustBar
+from ui.banner import BannerState, ScanBanner
+from ui.header import HeaderBar
+from ui.history import HistoryList
+from ui.lot_card import LotCard, format_quantity
+from ui.pickers import LotPickerDialog, ReadingPickerDialog
+from ui.workers import BackgroundRunner
+
+log = logging.getLogger(__name__)
+
+SYNC_INTERVAL_MS = 3000
+REFRESH_INTERVAL_MS = 120_000
+
+
+class MainWindow(QMainWindow):
+    lot_shown = Signal(object)  # the Lot now on the card
+    adjustment_finished = Signal(object)  # the AdjustmentResult of the last change
+    scan_finished = Signal(object)  # the ScanResult of the last scan
+
+    def __init__(self, session: StationSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.runner = BackgroundRunner(self)
+        self.current_scan_id: str | None = None
+        self._scan_queue: collections.deque[tuple[str, str | None]] = collections.deque()
+        self._scan_running = False
+        self._adjusting = False
+        self._sync_running = False
+        self._last_change: tuple[Lot, int] | None = None
+        self._dialog = None
+        self.sounds = None  # set by the app: ui.sound.Sounds
+
+        self.setWindowTitle(APP_NAME)
+        self.header = HeaderBar(self.tr("Scan Station"))
+        self.banner = ScanBanner()
+        self.card = LotCard()
+        self.adjust_bar = AdjustBar()
+        self.history = HistoryList()
+        self._build_layout()
+        self._build_menus()
+
+        self.adjust_bar.adjust_requested.connect(self.request_adjustment)
+        self.adjust_bar.undo_requested.connect(self.undo_last)
+        self.adjust_bar.invalid_amount.connect(lambda message: self._banner(BannerState.ERROR, message))
+        self.header.set_operator(session.operator)
+        self._update_source()
+
+        self._sync_timer = QTimer(self)
+        self._sync_timer.setInterval(SYNC_INTERVAL_MS)
+        self._sync_timer.timeout.connect(self.sync_now)
+        self._sync_timer.start()
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setInterval(REFRESH_INTERVAL_MS)
+        self._refresh_timer.timeout.connect(self.refresh_inventory)
+        self._refresh_timer.start()
+        self.setAcceptDrops(True)
+
+    # -- layout -----------------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.setSpacing(8)
+        layout.addWidget(self.header)
+        layout.addWidget(self.banner)
+        card_frame = QFrame()
+        card_frame.setFrameShape(QFrame.Shape.StyledPanel)
+        card_layout = QVBoxLayout(card_frame)
+        card_layout.setContentsMargins(0, 0, 0, 0)
+        card_layout.addWidget(self.card)
+        layout.addWidget(card_frame, 5)
+        layout.addWidget(self.adjust_bar)
+        self.history.setMaximumHeight(160)
+        layout.addWidget(self.history, 1)
+        self.setCentralWidget(central)
+        self.resize(1280, 800)
+
+    def _build_menus(self) -> None:
+        station_menu = self.menuBar().addMenu(self.tr("&Station"))
+        self.refresh_action = QAction(self.tr("Reload inventory"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.triggered.connect(self.refresh_inventory)
+        station_menu.addAction(self.refresh_action)
+        self.sync_action = QAction(self.tr("Send outbox now"), self)
+        self.sync_action.triggered.connect(self.sync_now)
+        station_menu.addAction(self.sync_action)
+        station_menu.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Quit))
+        quit_action.triggered.connect(self.close)
+        station_menu.addAction(quit_action)
+        self.view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self.tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
+
+    # -- scans ------------------------------------------------------------------------------------
+
+    def handle_scan(self, text: str, symbology: str | None = None) -> None:
+        """Take one scan from any source (wedge, camera, image file); handled in arrival order."""
+        if not text:
+            return
+        self._scan_queue.append((text, symbology or None))
+        self._next_scan()
+
+    def _next_scan(self) -> None:
+        if self._scan_running or not self._scan_queue:
+            return
+        text, symbology = self._scan_queue.popleft()
+        self._scan_running = True
+        self._banner(BannerState.BUSY, self.tr("Looking up {code}\u2026").format(code=_short(text)))
+        self.runner.run(
+            lambda: self.session.handle_scan(text, symbology),
+            self._scan_done,
+            lambda exc: self._scan_failed(text, exc),
+        )
+
+    def _scan_failed(self, text: str, exc: BaseException) -> None:
+        log.error("scan handling failed: %s", exc, exc_info=exc)
+        self._scan_running = False
+        self._show_error(self.tr("Could not handle the scan: {error}").format(error=exc))
+        self._next_scan()
+
+    def _scan_done(self, result: ScanResult) -> None:
+        self._scan_running = False
+        try:
+            self._show_scan_result(result)
+        finally:
+            self.scan_finished.emit(result)
+            self._next_scan()
+
+    def _show_scan_result(self, result: ScanResult) -> None:
+        resolution = result.resolution
+        scan = resolution.scan
+        self.current_scan_id = result.scan_id
+        code = _short(scan.loggable_text)
+        outcome = resolution.outcome
+        self._update_source()
+        if outcome is Outcome.FOUND:
+            lot = resolution.lots[0]
+            self._show_lot(lot, cache_age=resolution.from_cache_age)
+            summary = self.tr("{code} \u00b7 Lot {batch}").format(code=code, batch=lot.batch_number or "\u2014")
+            if result.warnings:
+                self._banner(BannerState.WARN, summary + "\n" + "\n".join(result.warnings))
+                self._play("warning")
+            else:
+                self._banner(BannerState.OK, summary)
+                self._play("good")
+            self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, summary)
+            return
+        if outcome in (Outcome.SEVERAL, Outcome.BATCH_NOT_FOUND):
+            state = BannerState.WARN
+            self._banner(state, resolution.message)
+            self._play("warning")
+            self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
+            self._pick_lot(resolution.lots, resolution.message, result)
+            return
+        if outcome is Outcome.CHOOSE_READING:
+            self._banner(BannerState.WARN, resolution.message)
+            self._play("warning")
+            self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
+            self._pick_reading(result)
+            return
+        # not found, invalid, not an inventory lot, error: clear the card so no change lands on the
+        # previous package's lot by mistake
+        self.card.clear()
+        self.adjust_bar.set_lot(None)
+        message = resolution.message or self.tr("Not found")
+        self._show_error(f"{code} \u00b7 {message}")
+
+    def _pick_lot(self, lots: list[Lot], message: str, result: ScanResult) -> None:
+        dialog = LotPickerDialog(lots, message, self)
+        self._dialog = dialog
+
+        def finished(_code: int) -> None:
+            self._dialog = None
+            if dialog.chosen is not None:
+                self._banner(BannerState.OK, self.tr("Lot {batch} chosen").format(batch=dialog.chosen.batch_number))
+                self._show_lot(dialog.chosen)
+                self._read_back(dialog.chosen)
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _pick_reading(self, result: ScanResult) -> None:
+        resolution = result.resolution
+        dialog = ReadingPickerDialog(resolution.readings, resolution.message, self)
+        self._dialog = dialog
+
+        def finished(_code: int) -> None:
+            self._dialog = None
+            reading = dialog.chosen
+            dialog.deleteLater()
+            if reading is None:
+                return
+            self._scan_running = True
+            self.runner.run(
+                lambda: self.session.choose_reading(resolution.scan, reading),
+                self._scan_done,
+                lambda exc: self._scan_failed(resolution.scan.text, exc),
+            )
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _read_back(self, lot: Lot) -> None:
+        """Refresh a picked lot from Blend so the card shows the server's quantity."""
+        if not lot.id:
+            return
+        lot_id = lot.id
+
+        def read() -> Lot:
+            fresh = self.session.client.get_lot(lot_id)
+            self.session.inventory.update_lot(fresh)
+            return fresh
+
+        def done(fresh: Lot) -> None:
+            if self.card.lot is not None and self.card.lot.id == fresh.id:
+                self._show_lot(fresh)
+
+        self.runner.run(read, done, lambda exc: log.info("could not read lot %s back: %s", lot_id, exc))
+
+    def _show_lot(self, lot: Lot, *, cache_age: float | None = None) -> None:
+        self.card.show_lot(lot, cache_age=cache_age)
+        self.adjust_bar.set_lot(lot)
+        self.lot_shown.emit(lot)
+
+    # -- adjustments ------------------------------------------------------------------------------
+
+    def request_adjustment(self, delta: int) -> None:
+        lot = self.card.lot
+        if lot is None or not lot.id:
+            self._show_error(self.tr("Scan a lot first: no lot is on the screen."))
+            return
+        if self._adjusting:
+            self._banner(BannerState.BUSY, self.tr("Still saving the last change\u2026"))
+            return
+        self._adjusting = True
+        self.adjust_bar.set_busy(True)
+        sign = "+" if delta > 0 else "\u2212"
+        self._banner(BannerState.BUSY, self.tr("Saving {sign}{amount} for lot {batch}\u2026").format(
+            sign=sign, amount=abs(delta), batch=lot.batch_number))
+        scan_id = self.current_scan_id
+        self.runner.run(
+            lambda: self.session.adjust(lot, delta, scan_id=scan_id),
+            lambda result: self._adjust_done(lot, delta, result),
+            lambda exc: self._adjust_failed(lot, delta, exc),
+        )
+
+    def _adjust_done(self, lot: Lot, delta: int, result) -> None:
+        self._adjusting = False
+        self.adjust_bar.set_busy(False)
+        state = getattr(result.state, "value", result.state)
+        sign = "+" if delta > 0 else "\u2212"
+        change = f"{sign}{abs(delta)}"
+        batch = lot.batch_number or "\u2014"
+        if state == "applied" and result.lot is not None:
+            new = result.lot
+            if self.card.lot is not None and self.card.lot.id == new.id:
+                self._show_lot(new)
+            text = self.tr("Lot {batch} {change} \u2192 {quantity} saved").format(
+                batch=batch, change=change, quantity=format_quantity(new.current_quantity, new.unit_type))
+            self._banner(BannerState.OK, text)
+            self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, text)
+            self._last_change = (new, delta)
+            self.adjust_bar.offer_undo()
+            self._play("good")
+        elif state == "rejected":
+            reason = result.reason or self.tr("no reason given")
+            text = self.tr("Blend rejected {change} for lot {batch}: {reason}").format(
+                change=change, batch=batch, reason=reason)
+            self._show_error(text)
+        else:
+            text = self.tr("{change} for lot {batch} is in the outbox and will be sent when Blend answers").format(
+                change=change, batch=batch)
+            self._banner(BannerState.WARN, text)
+            self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, text)
+            self._play("warning")
+        self.adjustment_finished.emit(result)
+        self._update_outbox()
+
+    def _adjust_failed(self, lot: Lot, delta: int, exc: BaseException) -> None:
+        self._adjusting = False
+        self.adjust_bar.set_busy(False)
+        log.error("adjustment of lot %s by %d failed: %s", lot.id, delta, exc, exc_info=exc)
+        message = str(exc) if isinstance(exc, (BlendError, ValueError)) else repr(exc)
+        self._show_error(self.tr("The change was not saved: {error}").format(error=message))
+        self._update_outbox()
+
+    def undo_last(self) -> None:
+        if self._last_change is None:
+            return
+        lot, delta = self._last_change
+        self._last_change = None
+        if self.card.lot is None or self.card.lot.id != lot.id:
+            self._show_lot(lot)
+        self.request_adjustment(-delta)
+
+    # -- background upkeep ------------------------------------------------------------------------
+
+    def sync_now(self) -> None:
+        """Settle unknown changes and replay the outbox; runs in the background, one at a time."""
+        if self._sync_running:
+            return
+        self._sync_running = True
+
+        def done(_report) -> None:
+            self._sync_running = False
+            self._update_outbox()
+            self._update_source()
+
+        def failed(exc: BaseException) -> None:
+            self._sync_running = False
+            log.warning("sync failed: %s", exc)
+            self._update_source()
+
+        self.runner.run(self.session.sync, done, failed)
+
+    def refresh_inventory(self) -> None:
+        def failed(exc: BaseException) -> None:
+            log.warning("inventory reload failed: %s", exc)
+            self._update_source()
+
+        self.runner.run(self.session.inventory.refresh, lambda _count: self._update_source(), failed)
+
+    def _update_source(self) -> None:
+        source = self.session.inventory.source()
+        self.header.set_source(demo=self.session.demo and source.online, online=source.online,
+                               fetched_at=source.fetched_at, label=self.session.source_label)
+
+    def _update_outbox(self) -> None:
+        self.runner.run(self.session.outbox_count, self.header.set_outbox,
+                        lambda exc: log.warning("outbox count failed: %s", exc))
+
+    # -- feedback ---------------------------------------------------------------------------------
+
+    def _banner(self, state: BannerState, message: str) -> None:
+        when = dt.datetime.now() if state is not BannerState.BUSY else None
+        self.banner.show_message(state, message, when)
+
+    def _show_error(self, message: str) -> None:
+        self._banner(BannerState.ERROR, message)
+        self.history.add_entry(theme.ICON_ERROR, theme.ERROR_COLOR, message)
+        self._play("error")
+
+    def _play(self, kind: str) -> None:
+        if self.sounds is not None:
+            self.sounds.play(kind)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._adjusting:
+            answer = QMessageBox.question(
+                self, self.tr("A change is being saved"),
+                self.tr("A quantity change is still being sent. It is kept in the journal and settled at the "
+                        "next start. Quit anyway?"))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self._sync_timer.stop()
+        self._refresh_timer.stop()
+        self.runner.wait_for_done(10000)
+        super().closeEvent(event)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    printable = text.replace("\x1d", "\u241d")
+    return printable if len(printable) <= limit else printable[: limit - 1] + "\u2026"
