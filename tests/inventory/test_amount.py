@@ -1,0 +1,23 @@
+import pytest
+
+from station.inventory.amount import AmountError, parse_amount
+
+
+@pytest.mark.parametrize(("text", "value"), [("-5", -5), ("+12", 12), ("12", 12), (" \u22123 ", -3), ("- 7", -7)])
+def test_amount_accepts_signed_integers(text, value):
+    assert parse_amount(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1.5", "--2", "5-", "1e3", "0x10"])
+def test_amount_rejects_non_integers_naming_value(text):
+    with pytest.raises(AmountError) as error:
+        parse_amount(text)
+    assert repr(text) in str(error.value)
+    assert "-5 or +12" in str(error.value)
+
+
+def test_amount_rejects_zero_and_huge():
+    with pytest.raises(AmountError, match="changes nothing"):
+        parse_amount("0")
+    with pytest.raises(AmountError, match="larger than"):
+        parse_amount("5000000")
