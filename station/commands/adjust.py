@@ -1,0 +1,81 @@
+"""``scan-station adjust LOT_ID DELTA``: change a lot's quantity through the station's ledger."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from station import paths
+from station.commands.common import (
+    EXIT_NO_MATCH,
+    EXIT_OK,
+    EXIT_PENDING,
+    add_api_options,
+    add_data_dir_option,
+    print_json,
+    resolve_credentials,
+    resolve_data_dir,
+    sign_in,
+)
+
+
+def parse_delta(text: str) -> int:
+    """Parse DELTA: a whole number of units, not 0, with an optional sign (``-1``, ``+5``, ``12``)."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid DELTA {text!r}: expected a whole number such as -1 or 5") \
+            from None
+    if value == 0:
+        raise argparse.ArgumentTypeError("invalid DELTA 0: give the number of units to add (5) or remove (-1)")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "adjust",
+        help="add units to a lot or remove them (DELTA such as 5 or -1)",
+        description="Record the change in the station's journal, send it to Blend and print the lot after "
+        "the change as JSON. Exits 0 when applied, 1 when Blend rejected it (reason on stderr), 3 when it "
+        "is queued or its outcome is unknown (run `scan-station sync` later), 2 on errors. A negative "
+        "DELTA is typed as is: `adjust LOT_ID -1`.",
+    )
+    parser.add_argument("lot_id", metavar="LOT_ID", help="the inventory lot id (UUID)")
+    parser.add_argument("delta", metavar="DELTA", type=parse_delta,
+                        help="units to add (positive) or remove (negative)")
+    add_api_options(parser)
+    add_data_dir_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from station.ledger import AdjustmentService, AdjustmentState, Ledger
+
+    folder = resolve_data_dir(args)
+    _, email, _ = resolve_credentials(args)
+    client = sign_in(args)
+    ledger = Ledger(paths.ledger_path(folder))
+    try:
+        with client:
+            service = AdjustmentService(ledger, client)
+            result = service.adjust(args.lot_id, args.delta, operator=email)
+    finally:
+        ledger.close()
+
+    if result.state is AdjustmentState.APPLIED:
+        assert result.lot is not None
+        print_json(result.lot.model_dump(mode="json"))
+        return EXIT_OK
+    if result.state is AdjustmentState.REJECTED:
+        print(f"scan-station: adjustment of lot {args.lot_id} by {args.delta:+d} rejected: {result.reason}",
+              file=sys.stderr)
+        return EXIT_NO_MATCH
+    if result.state is AdjustmentState.PENDING:
+        print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
+              f"queued: {result.reason or 'waiting to be sent'}. Run `scan-station sync` to send it.",
+              file=sys.stderr)
+    else:
+        print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
+              f"{result.state.value}: {result.reason or 'no answer came back'}. Run `scan-station sync` to "
+              "settle it; it will not be sent twice.", file=sys.stderr)
+    return EXIT_PENDING
