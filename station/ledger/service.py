@@ -59,8 +59,9 @@ log = logging.getLogger(__name__)
 
 # Seconds to wait after a send without an answer before reading the lot back. It must exceed the time a
 # request can still spend on the server after the station gave up on it (the client's read timeout is
-# the usual bound), or a late PATCH could land after the read-back judged it "not applied".
-DEFAULT_SETTLE_DELAY = 15.0
+# the usual bound: BlendClient reads for up to 15 s by default), or a late PATCH could land after the
+# read-back judged it "not applied".
+DEFAULT_SETTLE_DELAY = 20.0
 # Seconds one run spends at most waiting on 429 answers before it leaves the rest for the next run.
 DEFAULT_RATE_LIMIT_BUDGET = 10.0
 # Seconds a 429 without Retry-After makes the service wait.
