@@ -1,8 +1,8 @@
 """Scanned codes: what a scanner or camera read, parsed into a ``Scan``.
 
-``parse_scan`` decides what a scan is by one ordered rule (see ``station.codes.parser``);
+``parse_scan`` decides what a scan is by one ordered rule, described in ``station.codes.parser``.
 ``gtin14_from_inventory_upc`` and ``ndc10_digits_from_inventory_upc`` normalize what the Blend inventory
-stores in a lot's ``upc`` field so a scan can match it.
+stores in a lot's ``upc`` field, so that a scan can match it.
 """
 
 from station.codes.gtin import gtin14_from_inventory_upc

@@ -30,7 +30,7 @@ def blend_entity_type(text: str) -> str | None:
     """Return the lower-case entity type of a Blend barcode value (``user``), or None for other text.
 
     An unknown upper-case prefix with the same shape is still returned, so a new Blend entity type
-    reaches the verify endpoint instead of a batch lookup; ``is_known_entity_type`` tells them apart.
+    reaches the verify endpoint instead of a batch lookup. ``is_known_entity_type`` distinguishes the documented types.
     """
     match = BLEND_VALUE_PATTERN.match(text)
     return match["entity"].lower() if match else None

@@ -74,6 +74,8 @@ def validate_element(ai: str, value: str) -> Element | None:
         return None
     if not _compiled_pattern(ai).fullmatch(ai + value):
         return None
+    if not _needs_biip_validation(ai):
+        return Element(ai=ai, value=value)
     try:
         element = GS1ElementString.parse(ai + value)
     except (ParseError, ValueError, ArithmeticError):
@@ -81,6 +83,11 @@ def validate_element(ai: str, value: str) -> Element | None:
     if element.gtin_error or element.sscc_error or element.gln_error:
         return None
     return Element(ai=ai, value=element.value, date=element.date)
+
+
+def _needs_biip_validation(ai: str) -> bool:
+    """Return True for AIs that biip checks beyond their pattern: check digits, dates, decimal amounts."""
+    return ai in _CHECKED_AIS or ai in _DATE_AIS or ai[:2] in {"31", "32", "33", "34", "35", "36", "39"}
 
 
 @dataclass(frozen=True)
@@ -143,8 +150,8 @@ def split_element_strings(text: str, *, strict: bool) -> SplitResult:
     splits: list[tuple[Element, ...]] = []
     total = 0
 
-    # A GS1 message holds each AI at most once, which the counts above ignore, so the enumeration checks
-    # it. It lists MAX_SPLITS splits and counts up to MAX_COUNTED.
+    # A GS1 message contains each AI at most once. The counts above ignore that rule, so the enumeration
+    # checks it. It lists MAX_SPLITS splits and counts up to MAX_COUNTED.
     def enumerate_from(position: int, prefix: tuple[Element, ...], used: frozenset[str]) -> None:
         nonlocal total
         if total >= MAX_COUNTED:
@@ -175,7 +182,7 @@ def parse_hri(text: str) -> tuple[Element, ...] | None:
     """Parse the parentheses form into validated elements, or return None if any part fails.
 
     Spaces between the parts are allowed. NOTE: a data field that itself contains ``(`` plus 2 to 4
-    digits and ``)`` is split there; charset 82 allows parentheses, but such lots are not known in practice.
+    digits and ``)`` is split there. Charset 82 allows parentheses, but no such lot has been seen.
     """
     parts = _HRI_AI.split(text.strip())
     if parts[0].strip():

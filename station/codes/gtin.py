@@ -1,8 +1,8 @@
 """GTIN forms: check digits, UPC-A/UPC-E/EAN-8/EAN-13/GTIN-14 conversions and the hyphenated UPC the
 Blend inventory stores in a lot's ``upc`` field (``7-12345-67890-4``).
 
-The check-digit and UPC-E rules come from biip (``biip.checksums``, ``biip.upc``); this module only puts
-them in the shapes the station compares: every product code becomes a GTIN-14.
+The check-digit and UPC-E rules come from biip (``biip.checksums``, ``biip.upc``). This module only puts
+them in the shapes the station compares, because every product code becomes a GTIN-14.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def base_unit_upc_a(gtin14: str) -> str | None:
     """Return the UPC-A of the base unit inside a case-level GTIN-14 (indicator 1 to 8), else None.
 
     The base unit's GTIN drops the indicator to 0 and so needs its own check digit: the case
-    ``10304094903115`` holds the unit ``304094903118``, not ``304094903115``. GS1 allows a company to
+    ``10304094903115`` contains the unit ``304094903118``, not ``304094903115``. GS1 allows a company to
     number its case independently of the unit, so this is a candidate to try, not a certainty.
     """
     if len(gtin14) != 14 or gtin14[0] not in "12345678" or gtin14[1] != "0":
@@ -80,7 +80,7 @@ def _unpad_ndc11(digits: str) -> tuple[str, ...]:
 
 
 def ndc10_digits_from_inventory_upc(upc: str | None) -> tuple[str, ...] | None:
-    """Recognize an NDC stored in a lot's ``upc`` field and return its NDC-10 digits, as a drug GTIN holds them.
+    """Recognize an NDC stored in a lot's ``upc`` field and return its NDC-10 digits in the order a drug GTIN carries them.
 
     Accepts the hyphenated 10-digit forms (4-4-2 ``0409-4903-11``, 5-3-2, 5-4-1), the hyphenated 11-digit
     form (5-4-2 ``00409-4903-11``), an ``NDC`` prefix, and bare 10 or 11 digits. Returns a tuple because

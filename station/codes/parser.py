@@ -1,7 +1,7 @@
 """Turn scanned text into a ``Scan``: decide what the code is, then fill in its fields.
 
 What a scan is follows ONE ordered rule. The first step that applies decides, and later steps never
-override it; a weaker reading that a later step would have found goes into ``Scan.fallbacks`` (tried by
+override it. A weaker reading that a later step would have found goes into ``Scan.fallbacks`` (tried by
 the lot index only when the scan itself matches nothing) or ``Scan.readings`` (when the scan is
 ambiguous). The evidence, strongest first:
 
@@ -36,8 +36,11 @@ ambiguous). The evidence, strongest first:
    one way, only into free-text fields such as (10) (``10D9T`` -> lot ``D9T``), that reading becomes a
    fallback.
 
-For an ambiguous scan, the top-level fields hold the values that every reading carrying the field agrees
-on; the lot index decides between the readings by which of them matches a lot.
+For an ambiguous scan, the top-level fields contain the values on which every reading that carries the
+field agrees. The lot index decides between the readings by which of them matches a lot.
+
+``Scan.text`` is the scanned text without the end-of-scan suffix, the AIM identifier and a leading GS
+(the identifier is in ``Scan.symbology``), so a plain-text scan can be looked up as a batch number as is.
 """
 
 from __future__ import annotations
@@ -70,7 +73,7 @@ def parse_scan(text: str, *, symbology: str | None = None) -> Scan:
     """Parse scanned text into a ``Scan`` by the ordered rule in this module's docstring. Never raises.
 
     ``symbology`` is the AIM identifier (``]E0``, ``]d2`` ...) when the decoder reported it apart from
-    the text, as camera decoders do; a keyboard-wedge scanner sends it as a prefix of ``text`` instead.
+    the text, as camera decoders do. A keyboard-wedge scanner sends it as a prefix of ``text`` instead.
     """
     try:
         return _parse(text, symbology)
