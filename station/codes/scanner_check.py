@@ -73,6 +73,7 @@ class ReceivedScan:
     terminator: str | None = None  # "enter", "tab", ...; None when the scan ended without a suffix key
     max_gap_ms: float | None = None  # max gap between two keys of the scan, when measured
     layout: str | None = None  # host keyboard layout the station was set to; None means "us"
+    terminator_known: bool = True  # False when the source cannot tell whether a suffix arrived
 
 
 @dataclass(frozen=True)
@@ -364,8 +365,9 @@ def _extra_text_findings(matches: Sequence[ScanMatch]) -> list[Finding]:
 
 
 def _suffix_findings(scans: Sequence[tuple[ReceivedScan, ScanMatch | None]]) -> list[Finding]:
-    keys = tuple(match.code.key for scan, match in scans if match is not None and not scan.terminator)
-    unmatched = any(match is None and not scan.terminator for scan, match in scans)
+    missing = [(scan, match) for scan, match in scans if scan.terminator_known and not scan.terminator]
+    keys = tuple(match.code.key for _, match in missing if match is not None)
+    unmatched = any(match is None for _, match in missing)
     if not keys and not unmatched:
         return []
     return [Finding(
