@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from station.codes.layouts import host_text_for_us
 from station.codes.scanner_check import (
-    DEFAULT_MAX_KEY_GAP_MS,
     Finding,
     ReceivedScan,
     Severity,
@@ -34,8 +33,10 @@ from station.codes.scanner_check import (
     match_scan,
     split_aim_identifier,
 )
+from station.codes.wedge import ScanOutput, WedgeConfig
 from station.labels.sheet_codes import SHEET_CODES, SheetCode
 from ui import theme
+from ui.wedge_filter import WedgeFilter
 
 log = logging.getLogger(__name__)
 
@@ -52,28 +53,37 @@ _SEVERITY_STYLE = {
 class ScannerCheckDialog(QDialog):
     """Collects scans of the test sheet and shows ``diagnose`` findings after each one.
 
-    Scans arrive through ``add_scan`` or from the ``scanned(text, symbology)`` signal of the app's wedge
-    filter, passed as ``scanned``. Text from the wedge has already been through the station's keyboard
-    layout recovery, so ``layout`` must be the layout the wedge uses.
+    Scans arrive through ``add_scan``, from the app's ``WedgeFilter`` passed as ``wedge_filter`` (its
+    ``scan_read`` signal carries the suffix), or from any ``scanned(text, symbology)`` signal passed as
+    ``scanned``. Text from the wedge has already been through the station's keyboard layout recovery,
+    so ``layout`` must be the layout the wedge uses. With ``wedge_filter``, ``layout`` and
+    ``max_key_gap_ms`` default to the filter's settings. The dialog stops reading ``wedge_filter`` when
+    it closes, so create a new dialog for each check.
     """
 
     def __init__(
         self,
         parent: QWidget | None = None,
         *,
+        wedge_filter: WedgeFilter | None = None,
         scanned: SignalInstance | None = None,
-        layout: str = "us",
-        max_key_gap_ms: float = DEFAULT_MAX_KEY_GAP_MS,
+        layout: str | None = None,
+        max_key_gap_ms: float | None = None,
         codes: tuple[SheetCode, ...] = SHEET_CODES,
     ):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Scanner check"))
+        config = wedge_filter.config if wedge_filter is not None else WedgeConfig()
         self._codes = codes
-        self._layout = layout
-        self._max_key_gap_ms = max_key_gap_ms
+        self._layout = layout or config.layout
+        self._max_key_gap_ms = max_key_gap_ms or config.max_gap * 1000
         self._received: list[ReceivedScan] = []
         self._findings: list[Finding] = []
         self._build_widgets()
+        self._wedge_filter = wedge_filter
+        if wedge_filter is not None:
+            wedge_filter.scan_read.connect(self._handle_scan_output)
+            self.finished.connect(self._stop_reading_wedge)
         if scanned is not None:
             scanned.connect(self._handle_wedge_scan)
         self._refresh()
@@ -147,6 +157,16 @@ class ScannerCheckDialog(QDialog):
                             layout=self._layout, terminator_known=terminator_known)
         self._received.append(scan)
         self._refresh()
+
+    def _stop_reading_wedge(self) -> None:
+        # The filter outlives the dialog, so later scans must go to the main window only.
+        if self._wedge_filter is not None:
+            self._wedge_filter.scan_read.disconnect(self._handle_scan_output)
+            self._wedge_filter = None
+
+    def _handle_scan_output(self, output: ScanOutput) -> None:
+        # A terminator of None means the wedge ended the scan after idle time, without a suffix.
+        self.add_scan(output.text, output.symbology, terminator=output.terminator)
 
     def _handle_wedge_scan(self, text: str, symbology: str) -> None:
         # The wedge filter's signal carries no suffix or key timing.

@@ -5,8 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, Signal
 
 from station.codes.scanner_check import Problem
+from station.codes.wedge import ScanOutput, WedgeConfig
 from station.labels.sheet_codes import SHEET_CODES
 from ui.scanner_check_dialog import ScannerCheckDialog
+from ui.wedge_filter import WedgeFilter
 
 
 class _WedgeSignals(QObject):
@@ -118,3 +120,28 @@ def test_dialog_save_missing_folder(qtbot, tmp_path):
     assert not out.exists()
     assert "Could not save" in dialog.status.text()
     assert str(out) in dialog.status.text()
+
+
+def test_dialog_reads_wedge_filter(qtbot):
+    wedge_filter = WedgeFilter(WedgeConfig(max_gap=0.04))
+    dialog = ScannerCheckDialog(wedge_filter=wedge_filter)
+    qtbot.addWidget(dialog)
+    wedge_filter.scan_read.emit(ScanOutput("]E0712345678904", "]E0712345678904\r", "]E0", 1.0, "enter"))
+    wedge_filter.scan_read.emit(ScanOutput("9638507", "9638507", None, 2.0, None))
+
+    assert _ticked(dialog) == {"upc-a", "ean-8"}
+    text = dialog.findings_text()
+    assert "EAN-8 arrives without its check digit: 9638507" in text
+    assert "No Enter or Tab" in text  # the EAN-8 scan ended by idle time
+    assert Problem.TOO_SLOW not in {finding.problem for finding in dialog.findings()}  # no timing known
+
+
+def test_dialog_stops_reading_after_close(qtbot):
+    wedge_filter = WedgeFilter()
+    dialog = ScannerCheckDialog(wedge_filter=wedge_filter)
+    qtbot.addWidget(dialog)
+    dialog.reject()
+    dialog.reject()  # a second close must not fail on the disconnected signal
+    wedge_filter.scan_read.emit(ScanOutput("96385074", "96385074", None, 1.0, "enter"))
+
+    assert _ticked(dialog) == set()
