@@ -91,7 +91,9 @@ class StationSession:
                 warnings.append(
                     tr("Serial {serial} of this product was already scanned on {when} at {station}: "
                        "a package scanned twice, or a copied label.").format(
-                        serial=scan.serial, when=sighting.when_text, station=sighting.station
+                        serial=scan.serial,
+                        when=sighting.scanned_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                        station=sighting.station
                     )
                 )
         scan_id: str | None = None

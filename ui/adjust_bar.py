@@ -24,6 +24,7 @@ class AdjustBar(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._dispense_units: int | None = None
+        self._has_lot = False
         self.minus_one = self._button(self.tr("\u22121   (F1)"), "F1", lambda: self.adjust_requested.emit(-1))
         self.plus_one = self._button(self.tr("+1   (F2)"), "F2", lambda: self.adjust_requested.emit(1))
         self.dispense = self._button(self.tr("Dispense (F3)"), "F3", self._dispense)
@@ -71,7 +72,9 @@ class AdjustBar(QWidget):
     def set_lot(self, lot: Lot | None) -> None:
         """Enable the buttons for a lot; the dispense button takes the first product's units per product."""
         enabled = lot is not None and lot.id is not None
-        for widget in (self.minus_one, self.plus_one, self.amount, self.apply):
+        self._has_lot = enabled
+        # The amount field stays enabled so that it can hold the focus between packages.
+        for widget in (self.minus_one, self.plus_one, self.apply):
             widget.setEnabled(enabled)
         self._dispense_units = None
         self.dispense.setText(self.tr("Dispense (F3)"))
@@ -88,11 +91,9 @@ class AdjustBar(QWidget):
 
     def set_busy(self, busy: bool) -> None:
         """Block new changes while one is in flight, so a double press never sends two."""
-        for widget in (self.minus_one, self.plus_one, self.dispense, self.apply):
-            widget.setProperty("busy", busy)
-            widget.setDisabled(busy or not self.amount.isEnabled())
-        if not busy:
-            self.dispense.setEnabled(self.amount.isEnabled() and self._dispense_units is not None)
+        for widget in (self.minus_one, self.plus_one, self.apply):
+            widget.setEnabled(self._has_lot and not busy)
+        self.dispense.setEnabled(self._has_lot and not busy and self._dispense_units is not None)
 
     def offer_undo(self) -> None:
         self._set_undo(UNDO_WINDOW_SECONDS)

@@ -50,10 +50,10 @@ PRODUCT_PATIENT_INSERT_ID = "9d000000-0000-4000-8000-000000000304"
 
 # Lots
 LOT_MUPIROCIN_ID = "10700000-0000-4000-8000-000000000001"  # upc 7-12345-67890-4, batch 1234567890, 80 of 100
-LOT_SAME_UPC_OTHER_BATCH_ID = "10700000-0000-4000-8000-000000000002"  # same upc, batch A24B117
+LOT_MUPIROCIN_NASAL_ID = "10700000-0000-4000-8000-000000000002"  # upc 7-12345-67891-1, batch A24B117
 LOT_NDC_ID = "10700000-0000-4000-8000-000000000003"  # upc holds the NDC 0409-4903-11
 LOT_EXPIRED_ID = "10700000-0000-4000-8000-000000000004"
-LOT_EXPIRING_SOON_ID = "10700000-0000-4000-8000-000000000005"  # expires within 30 days
+LOT_EXPIRING_SOON_ID = "10700000-0000-4000-8000-000000000005"  # expires within 30 days, shares its upc
 LOT_LONG_DATED_ID = "10700000-0000-4000-8000-000000000006"
 LOT_EMPTY_ID = "10700000-0000-4000-8000-000000000007"  # current_quantity 0
 LOT_INACTIVE_ID = "10700000-0000-4000-8000-000000000008"
@@ -61,15 +61,19 @@ LOT_UPC_693570007182_ID = "10700000-0000-4000-8000-000000000009"  # upc 6-93570-
 LOT_UPC_078000003864_ID = "10700000-0000-4000-8000-000000000010"  # upc 0-78000-00386-4
 LOT_UPC_023400000906_ID = "10700000-0000-4000-8000-000000000011"  # upc 0-23400-00090-6
 LOT_BATCH_10D9T_ID = "10700000-0000-4000-8000-000000000012"  # batch 10D9T, no upc
-LOT_SEMAGLUTIDE_ID = "10700000-0000-4000-8000-000000000013"
+LOT_SEMAGLUTIDE_ID = "10700000-0000-4000-8000-000000000013"  # same upc as LOT_EXPIRING_SOON_ID, other batch
 LOT_RX_LABELS_ID = "10700000-0000-4000-8000-000000000014"  # no expiration date
 LOT_SHIPPING_BOX_ID = "10700000-0000-4000-8000-000000000015"
 LOT_PATIENT_INSERT_ID = "10700000-0000-4000-8000-000000000016"
 LOT_UNASSIGNED_ID = "10700000-0000-4000-8000-000000000017"  # no association
 
+# The one lot with UPC 7-12345-67890-4: every form of that UPC resolves to it alone.
 MUPIROCIN_UPC = "7-12345-67890-4"
 MUPIROCIN_BATCH = "1234567890"
-OTHER_BATCH = "A24B117"
+MUPIROCIN_NASAL_UPC = "7-12345-67891-1"
+MUPIROCIN_NASAL_BATCH = "A24B117"
+# Two Semaglutide lots share this UPC with different batch numbers.
+SEMAGLUTIDE_UPC = "8-42135-00102-2"
 NDC_UPC = "0409-4903-11"
 
 # Blend barcodes of other entity types, for scans that must not resolve to a lot
@@ -178,15 +182,15 @@ LOTS = (
     _Lot(LOT_MUPIROCIN_ID, "prescription", MUPIROCIN_BATCH, MUPIROCIN_UPC, 80, 100, "mg", 400, 30, "Krill Farms",
          ((PRODUCT_MUPIROCIN_OINTMENT_ID, 100), (PRODUCT_MUPIROCIN_NASAL_ID, 50), (PRODUCT_WOUND_CARE_KIT_ID, 20)),
          cost_per_unit=2.49, mpn="KF1234567890", notes="This batch was received as a replacement to batch 817"),
-    _Lot(LOT_SAME_UPC_OTHER_BATCH_ID, "prescription", OTHER_BATCH, MUPIROCIN_UPC, 40, 100, "mg", 200, 60,
-         "Krill Farms", ((PRODUCT_MUPIROCIN_OINTMENT_ID, 100),), cost_per_unit=2.39, mpn="KF1234567890"),
+    _Lot(LOT_MUPIROCIN_NASAL_ID, "prescription", MUPIROCIN_NASAL_BATCH, MUPIROCIN_NASAL_UPC, 40, 100, "mg", 200,
+         60, "Krill Farms", ((PRODUCT_MUPIROCIN_NASAL_ID, 50),), cost_per_unit=2.39, mpn="KF1234567891"),
     _Lot(LOT_NDC_ID, "prescription", "1724847.1", NDC_UPC, 25, 30, "ml", 300, 14, "Hospira",
          ((PRODUCT_LIDOCAINE_OINTMENT_ID, 5),), cost_per_unit=0.85, mpn="0409-4903-11",
          notes="Lidocaine HCl 1% injection, 30 mL single-dose vials"),
     _Lot(LOT_EXPIRED_ID, "prescription", "KP22Q417", "3-62516-11001-8", 35, 500, "g", -20, 400, "Medisca",
          ((PRODUCT_KETOPROFEN_CREAM_ID, 10),), cost_per_unit=1.12, mpn="MED-2516-KETO",
          notes="Ketoprofen USP powder"),
-    _Lot(LOT_EXPIRING_SOON_ID, "prescription", "SG24M031", "8-42135-00102-2", 12, 20, "ml", 12, 100,
+    _Lot(LOT_EXPIRING_SOON_ID, "prescription", "SG24M031", SEMAGLUTIDE_UPC, 12, 20, "ml", 12, 100,
          "Fagron", ((PRODUCT_SEMAGLUTIDE_VIAL_ID, 2),), cost_per_unit=48.0, notes="Keep refrigerated"),
     _Lot(LOT_LONG_DATED_ID, "order_material", "AV2026-118", "3-01623-00417-9", 1150, 1200, "each", 1800, 20,
          "Kerr Group", ((PRODUCT_AMBER_VIALS_ID, 1),), cost_per_unit=0.31),
@@ -204,7 +208,7 @@ LOTS = (
     _Lot(LOT_BATCH_10D9T_ID, "prescription", "10D9T", None, 950, 1000, "mg", 600, 5, "Letco Medical",
          ((PRODUCT_NALTREXONE_CAPSULES_ID, 4),), cost_per_unit=0.21, mpn="LET-NTX-HCL",
          notes="Naltrexone HCl USP powder; no UPC on the container"),
-    _Lot(LOT_SEMAGLUTIDE_ID, "prescription", "SG24M077", "8-42135-00102-2", 20, 20, "ml", 95, 3, "Fagron",
+    _Lot(LOT_SEMAGLUTIDE_ID, "prescription", "SG24M077", SEMAGLUTIDE_UPC, 20, 20, "ml", 95, 3, "Fagron",
          ((PRODUCT_SEMAGLUTIDE_VIAL_ID, 2),), cost_per_unit=49.5, notes="Keep refrigerated"),
     _Lot(LOT_RX_LABELS_ID, "order_material", "LBL-2409", "8-94502-00311-5", 4200, 5000, "each", None, 60,
          "Avery", ((PRODUCT_RX_LABELS_ID, 1),), cost_per_unit=0.02),

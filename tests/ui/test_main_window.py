@@ -1,0 +1,107 @@
+"""The window end to end against the sandbox: scanner bursts, the lot card, adjustments."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from station.blend.client import BlendClient
+from station.sandbox import seed
+from ui.app import Connection, build_window
+
+
+def sandbox_quantity(sandbox, lot_id: str) -> int:
+    """Read a lot's quantity back over HTTP, as any other Blend client would."""
+    with httpx.Client(base_url=sandbox.url, timeout=10) as http:
+        token = http.post("/api/v1/auth/login", json={"email": seed.DEMO_EMAIL, "password": seed.DEMO_PASSWORD})
+        token.raise_for_status()
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        response = http.get(f"/api/v1/products/inventory/{lot_id}", headers=headers)
+        response.raise_for_status()
+        return response.json()["current_quantity"]
+
+
+@pytest.fixture
+def window(qtbot, sandbox, tmp_path):
+    client = BlendClient(sandbox.url)
+    client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+    connection = Connection(client, tmp_path / "station", "DEMO sandbox", demo=True, sandbox=sandbox)
+    (tmp_path / "station").mkdir()
+    main = build_window(connection)
+    qtbot.addWidget(main)
+    main.show()
+    main.activateWindow()
+    qtbot.waitExposed(main)
+    qtbot.waitUntil(lambda: main.session.inventory.source().fetched_at is not None, timeout=15000)
+    yield main
+    main.runner.wait_for_done(15000)
+    QApplication.removeEventFilter(QApplication.instance(), main.wedge)
+    main.session.close()
+
+
+def scanner_burst(widget, text: str) -> None:
+    """Type ``text`` into the focused widget the way a USB scanner does: all keys at once, then Enter."""
+    for char in text:
+        QTest.keyClick(widget, char)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def test_scanner_burst_in_amount_field_shows_lot(qtbot, window, sandbox):
+    amount = window.adjust_bar.amount
+    amount.setFocus()
+    qtbot.waitUntil(amount.hasFocus, timeout=5000)
+
+    with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
+        scanner_burst(amount, "712345678904")
+
+    assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
+    assert window.card.lot.id == seed.LOT_MUPIROCIN_ID
+    assert amount.text() == ""
+    assert "1234567890" in window.card.batch.text()
+    assert window.card.quantity.text() == "80 mg"
+
+    before = sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID)
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        qtbot.mouseClick(window.adjust_bar.minus_one, Qt.MouseButton.LeftButton)
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == before - 1
+    assert window.card.quantity.text() == f"{before - 1} mg"
+
+
+def test_below_zero_shows_sandbox_message(qtbot, window, sandbox):
+    window.handle_scan("712345678904")
+    qtbot.waitUntil(lambda: window.card.lot is not None, timeout=15000)
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        window.request_adjustment(-100000)
+    assert "below zero" in window.banner.text.text()
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+
+
+def test_not_found_banner_keeps_window_working(qtbot, window):
+    with qtbot.waitSignal(window.scan_finished, timeout=15000):
+        window.handle_scan("036000291452")
+    assert window.card.lot is None
+    assert "No lot" in window.banner.text.text()
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    assert window.card.lot.id == seed.LOT_MUPIROCIN_ID
+
+
+def test_invalid_scan_names_the_reason(qtbot, window):
+    with qtbot.waitSignal(window.scan_finished, timeout=15000):
+        window.handle_scan("72527273070")
+    assert window.card.lot is None
+    assert "check digit" in window.banner.text.text()
+
+
+def test_gs1_scan_opens_exact_lot_sharing_gtin(qtbot, window):
+    """Two Semaglutide lots share one UPC; the DataMatrix's batch picks exactly one."""
+    lots = [lot for lot in window.session.inventory.index.lots if lot.upc == "8-42135-00102-2"]
+    assert len(lots) == 2
+    target = lots[1]
+    expiry = target.expiry_date.strftime("%y%m%d")
+    with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
+        window.handle_scan(f"0100842135001022" f"17{expiry}10{target.batch_number}", "]d2")
+    assert shown.args[0].id == target.id
