@@ -352,6 +352,17 @@ class BlendClient:
                 self._protocol_error("GET", path, tr("expected products grouped by kind or a list of products"))
         return groups
 
+    def search_products(self, query: str, limit: int = 50) -> list[Product]:
+        """Return products whose name or SKU contains ``query``, best match first (``rank`` and
+        ``result_type`` are kept as extra fields). Blend caps ``limit`` at 100."""
+        path = "/search/products"
+        params = {"q": query, "limit": max(1, min(int(limit), 100))}
+        data = self._get_json(path, tr("searching the products"), params)
+        results = data.get("results") if isinstance(data, dict) else data
+        if not isinstance(results, list):
+            self._protocol_error("GET", path, tr("expected {key} to be a list").format(key="results"))
+        return [self._parse(Product, item, "GET", f"{path}[{index}]") for index, item in enumerate(results)]
+
     def _list_products_by_kind(self) -> ProductGroups:
         groups = ProductGroups()
         for kind in PRODUCT_KINDS:
