@@ -6,12 +6,14 @@
 
 How a scan is recognised:
 
-- Keys whose gaps are all at most ``max_gap`` seconds form a burst. The 35 ms default sits between the
-  two populations: USB HID scanners send a key every 1 to 10 ms (Honeywell and Zebra manuals list an
-  "intercharacter delay" setting that is 0 ms by default and a few tens of ms at most), while a person's
-  gap between key presses is rarely under 50 to 80 ms. The synthetic tests in tests/codes/test_wedge.py
-  check both sides of the threshold.
-- A burst becomes a scan once it holds ``min_length`` characters (default 4) and then ends at a suffix
+- Keys whose gaps are all at most ``max_gap`` seconds form a burst. The 35 ms default sits between a
+  scanner and a person. Scanners add little or no delay between characters: the Datalogic product
+  reference guides (Heron HD3100, Gryphon 2D) let "Intercharacter Delay" range from 0 (no delay) to
+  990 ms in 10 ms steps, and the Metrologic MS951 user manual defaults to 0.8 ms between scan codes,
+  with 7.5 and 15 ms for slow hosts. A person rarely presses keys less than 50 to 80 ms apart (an
+  estimate, not measured here). A scanner set to a longer delay needs ``max_gap`` raised to match.
+  The synthetic tests in tests/codes/test_wedge.py check both sides of the threshold.
+- A burst becomes a scan once it contains ``min_length`` characters (default 4) and then ends at a suffix
   (Enter, Tab, CR, LF or a custom string) or, when ``idle_end`` is set, after that many idle seconds.
 - Until a burst is recognised its keys are held back. If it turns out to be a person (a gap longer than
   ``max_gap``, a key that no scanner sends, or a suffix before ``min_length`` characters), every held
@@ -150,7 +152,9 @@ class ScanOutput:
     raw: str  # the text of the burst's key events as a text box would have received it
     symbology: str | None  # the AIM identifier (]E0, ]C1, ]d2, ...) that starts ``text``, if any
     time: float  # time of the burst's last key
-    terminator: str | None  # the suffix that ended the scan, None when it ended by idle time
+    # The suffix that ended the scan, None when it ended by idle time. CR LF reports "\r", because the
+    # scan is sent at the CR and the LF that follows within max_gap is dropped.
+    terminator: str | None
 
 
 @dataclass(frozen=True)
@@ -327,6 +331,8 @@ class Wedge:
             if digits and self._burst is not None:
                 char = decode_alt_code(digits)
                 self._hold(event, char, "")
+                # NOTE: inferred from how Windows composes Alt codes (a WM_CHAR after the Alt release);
+                # not yet observed with Qt on a Windows host.
                 if self.config.platform == "windows":
                     self._burst.alt_echo = char
                 return self._check_end()
@@ -505,7 +511,7 @@ class Wedge:
         return False
 
     def _split_double_read(self, text: str) -> str:
-        """Return one copy when a burst holds the same complete code twice, else ``text`` unchanged.
+        """Return one copy when a burst contains the same complete code twice, else ``text`` unchanged.
 
         Both halves must parse as a valid, unambiguous structured code (GTIN, GS1 or Blend barcode).
         Free text is never split, because a batch number such as ``1212`` can repeat itself.
@@ -517,6 +523,6 @@ class Wedge:
 
         scan = parse_scan(text[:half])
         if scan.valid and not scan.ambiguous and scan.kind is not ScanKind.TEXT:
-            log.info("A burst held the same code twice; kept one copy")
+            log.info("A burst contained the same code twice; kept one copy")
             return text[:half]
         return text

@@ -187,3 +187,71 @@ def test_filter_uses_given_config(qtbot, qapp, form):
     finally:
         qapp.removeEventFilter(custom)
     assert line_edit.text() == ""
+
+
+def test_key_constants_match_qt():
+    from station.codes import wedge
+
+    assert wedge.KEY_TAB == Qt.Key.Key_Tab.value
+    assert wedge.KEY_BACKTAB == Qt.Key.Key_Backtab.value
+    assert wedge.KEY_RETURN == Qt.Key.Key_Return.value
+    assert wedge.KEY_ENTER == Qt.Key.Key_Enter.value
+    assert wedge.KEY_SHIFT == Qt.Key.Key_Shift.value
+    assert wedge.KEY_CONTROL == Qt.Key.Key_Control.value
+    assert wedge.KEY_META == Qt.Key.Key_Meta.value
+    assert wedge.KEY_ALT == Qt.Key.Key_Alt.value
+    assert wedge.KEY_CAPS_LOCK == Qt.Key.Key_CapsLock.value
+    assert wedge.KEY_NUM_LOCK == Qt.Key.Key_NumLock.value
+    assert wedge.KEY_ALT_GR == Qt.Key.Key_AltGr.value
+    assert wedge.KEY_F1 == Qt.Key.Key_F1.value
+    assert wedge.KEY_F35 == Qt.Key.Key_F35.value
+    keypad_keys = {
+        Qt.Key.Key_Insert: "0", Qt.Key.Key_End: "1", Qt.Key.Key_Down: "2", Qt.Key.Key_PageDown: "3",
+        Qt.Key.Key_Left: "4", Qt.Key.Key_Clear: "5", Qt.Key.Key_Right: "6", Qt.Key.Key_Home: "7",
+        Qt.Key.Key_Up: "8", Qt.Key.Key_PageUp: "9",
+    }
+    assert {key.value: digit for key, digit in keypad_keys.items()} == wedge._KEYPAD_NAVIGATION_DIGITS
+
+
+def test_offscreen_has_no_native_codes(qapp):
+    from ui.wedge_filter import native_code_platform
+
+    assert QApplication.platformName() == "offscreen"
+    assert native_code_platform() is None
+
+
+def test_native_codes_recover_azerty(qtbot, qapp, form):
+    """X11 key codes of the keys a US scanner pressed recover HA112 from the AZERTY text HQ&&é."""
+    _, line_edit, _ = form
+    custom = WedgeFilter(WedgeConfig(layout="fr", platform="xkb"))
+    qapp.installEventFilter(custom)
+    typed = [
+        ("H", Qt.Key.Key_H, 35 + 8, Qt.KeyboardModifier.ShiftModifier),
+        ("Q", Qt.Key.Key_Q, 30 + 8, Qt.KeyboardModifier.ShiftModifier),
+        ("&", Qt.Key.Key_Ampersand, 2 + 8, Qt.KeyboardModifier.NoModifier),
+        ("&", Qt.Key.Key_Ampersand, 2 + 8, Qt.KeyboardModifier.NoModifier),
+        ("é", Qt.Key.Key_Eacute, 3 + 8, Qt.KeyboardModifier.NoModifier),
+        ("\r", Qt.Key.Key_Return, 36 + 8, Qt.KeyboardModifier.NoModifier),
+    ]
+    try:
+        with qtbot.waitSignal(custom.scanned, timeout=2000) as blocker:
+            for text, key, scan_code, modifiers in typed:
+                for event_type in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    event = QKeyEvent(event_type, key, modifiers, scan_code, 0, 0, text)
+                    QApplication.sendEvent(line_edit, event)
+    finally:
+        qapp.removeEventFilter(custom)
+
+    assert blocker.args[0] == "HA112"
+    assert line_edit.text() == ""
+
+
+def test_set_config_hands_back_held_keys(qtbot, wedge_filter, form):
+    _, line_edit, _ = form
+    qtbot.keyClicks(line_edit, "ab")
+    assert line_edit.text() == ""
+
+    wedge_filter.set_config(WedgeConfig(min_length=6))
+
+    assert line_edit.text() == "ab"
+    assert wedge_filter.config.min_length == 6
