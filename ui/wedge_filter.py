@@ -52,7 +52,11 @@ def native_code_platform() -> str | None:
 
 
 class WedgeFilter(QObject):
-    """Reads keyboard-wedge scans from every key event of the application it is installed on."""
+    """Reads keyboard-wedge scans from every key event of the application it is installed on.
+
+    With a ``config.layout`` other than "us" and ``config.platform`` None, the filter fills in the
+    native key code family of the running platform, so layouts are recovered from physical keys.
+    """
 
     scanned = Signal(str, str)  # text, AIM symbology identifier such as "]E0" or "" when none was sent
     scan_read = Signal(object)  # the same scan as a station.codes.wedge.ScanOutput
@@ -76,6 +80,8 @@ class WedgeFilter(QObject):
     def set_config(self, config: WedgeConfig) -> None:
         """Apply new settings; keys held back at that moment are handed back to their widget first."""
         self._process(self._wedge.tick(float("inf")), current=None)
+        self._held.clear()
+        self._timer.stop()
         self._wedge = Wedge(self._with_platform(config))
 
     @staticmethod
@@ -215,6 +221,8 @@ class WedgeFilter(QObject):
             self._timer.stop()
 
     def _on_tick(self) -> None:
+        # NOTE: if the GUI thread stalls while a scanner types, a tick can run before the rest of the
+        # burst is processed and hand its first keys back as typing. Keep slow work off the GUI thread.
         self._process(self._wedge.tick(time.monotonic()), current=None)
         if not self._wedge.pending():
             self._held.clear()

@@ -516,7 +516,7 @@ def _case_events(case: dict, native: str | None) -> list[KeyEvent]:
     text = case["input"]
     if keyboard.layout == "us":
         return keyboard.type(text)
-    # The case input is what the host typed; type what the US scanner sent, as the host sees it.
+    # The case input is what the host typed; type what the US scanner sent, as the host receives it.
     return keyboard.type(layouts.recover_us_text(text, keyboard.layout))
 
 

@@ -255,3 +255,23 @@ def test_set_config_hands_back_held_keys(qtbot, wedge_filter, form):
 
     assert line_edit.text() == "ab"
     assert wedge_filter.config.min_length == 6
+
+
+def test_single_key_shortcut_after_replay(qtbot, wedge_filter, form):
+    window, line_edit, _ = form
+    fired = []
+    shortcut = QShortcut(QKeySequence("X"), window)
+    shortcut.activated.connect(lambda: fired.append("X"))
+    button_focus = QWidget(window)
+    button_focus.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    button_focus.show()
+    button_focus.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is button_focus)
+
+    with qtbot.waitSignal(wedge_filter.scanned, timeout=2000):
+        scan_keys(qtbot, button_focus, "XX12345")
+    assert fired == []
+
+    qtbot.keyClick(button_focus, Qt.Key.Key_X)
+    qtbot.waitUntil(lambda: fired == ["X"], timeout=2000)
+    assert line_edit.text() == ""
