@@ -1,8 +1,9 @@
 """Recover what a US-layout keyboard-wedge scanner meant on a host that uses another keyboard layout.
 
-A USB HID scanner sends key positions (HID usage codes), not characters, and almost all of them assume
-the US layout. The host turns each position into the character of its own layout, so on a French AZERTY
-host the scanner's ``A`` arrives as ``Q`` and ``1`` as ``&``. This module undoes that in two ways:
+A USB HID scanner sends key positions (HID usage codes), not characters, and this module assumes a
+scanner set to the US layout. The host turns each position into the character of its own layout, so on
+a French AZERTY host the scanner's ``A`` arrives as ``Q`` and ``1`` as ``&``. This module undoes that in
+two ways:
 
 - ``us_char_for_key`` maps the physical key (the native key code that Qt reports) and the Shift state
   back to the US character. It works for any host layout, dead keys included.
@@ -13,9 +14,8 @@ PC scan code set 1, which Windows reports as the scan code. X11 and Wayland (xkb
 code plus 8. macOS reports no scan code, so its virtual key codes (``kVK_ANSI_*`` in HIToolbox
 ``Events.h``) are translated through ``MAC_VIRTUAL_KEYS``.
 
-The host tables follow the Windows layouts "French", "German", "United Kingdom" and "Italian" (the
-layouts a pharmacy PC most often runs). Linux xkb variants differ in a few keys that a scanner rarely
-sends, noted where they matter.
+The host tables follow the Windows layouts "French", "German", "United Kingdom" and "Italian". Linux
+xkb variants may differ in a few keys, and the one known difference is noted in the French table.
 """
 
 from __future__ import annotations
