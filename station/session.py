@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from station import paths
 from station.blend.models import Lot
 from station.codes.scan import Reading, Scan
 from station.i18n import tr
+from station.inventory.expiry import today_local
 from station.inventory.index import Outcome, Resolution
 from station.inventory.service import InventoryService
 
@@ -45,6 +47,7 @@ class StationSession:
         demo: bool = False,
         operator: str | None = None,
         station_id: str | None = None,
+        today: Callable[[], dt.date] = today_local,
     ):
         from station.ledger.service import AdjustmentService
         from station.ledger.store import Ledger
@@ -54,6 +57,7 @@ class StationSession:
         self.source_label = source_label  # "Blend" or "DEMO sandbox"
         self.demo = demo
         self.station_id = station_id or socket.gethostname()
+        self.today = today  # the local date; a serial seen before it was scanned on an earlier day
         user = getattr(client, "user", None)
         self.operator = operator or (user.display_name if user else None)
         self.inventory = InventoryService(client, paths.lot_cache_path(data_dir))
@@ -86,7 +90,7 @@ class StationSession:
         scan = resolution.scan
         warnings = list(resolution.warnings)
         if scan.gtin14 and scan.serial:
-            sighting = self.ledger.seen_serial(scan.gtin14, scan.serial, before_day=dt.date.today())
+            sighting = self.ledger.seen_serial(scan.gtin14, scan.serial, before_day=self.today())
             if sighting is not None:
                 warnings.append(
                     tr("Serial {serial} of this product was already scanned on {when} at {station}: "

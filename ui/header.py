@@ -26,6 +26,8 @@ class HeaderBar(QFrame):
         self.outbox.setFlat(True)
         self.outbox.clicked.connect(self.outbox_clicked)
         self.operator = QLabel()
+        self._outbox_count = 0
+        self._attention_count = 0
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.addWidget(self.title)
@@ -49,9 +51,22 @@ class HeaderBar(QFrame):
         self.source.setStyleSheet(f"color: {color};")
 
     def set_outbox(self, count: int) -> None:
-        self.outbox.setText(self.tr("Outbox {count}").format(count=count))
-        weight = "bold" if count else "normal"
-        color = theme.WARN_COLOR if count else "palette(window-text)"
+        self._outbox_count = count
+        self._show_outbox()
+
+    def set_attention(self, count: int) -> None:
+        """Show how many changes need the operator (review or rejected on replay) beside the outbox."""
+        self._attention_count = count
+        self._show_outbox()
+
+    def _show_outbox(self) -> None:
+        count, attention = self._outbox_count, self._attention_count
+        text = self.tr("Outbox {count}").format(count=count)
+        if attention:
+            text += "  " + self.tr("{icon} {count} to review").format(icon=theme.ICON_WARN, count=attention)
+        self.outbox.setText(text)
+        weight = "bold" if count or attention else "normal"
+        color = theme.ERROR_COLOR if attention else theme.WARN_COLOR if count else "palette(window-text)"
         self.outbox.setStyleSheet(f"color: {color}; font-weight: {weight};")
 
     def set_operator(self, name: str | None) -> None:

@@ -116,6 +116,7 @@ class LotCard(QWidget):
         self.status.setFont(theme.scaled_font(self.font(), 1.1, bold=True))
         self.facts = QGridLayout()
         self.facts.setHorizontalSpacing(16)
+        self.facts.setColumnStretch(1, 1)
         self.batch = self._fact(0, self.tr("Batch"))
         self.manufacturer = self._fact(1, self.tr("Manufacturer"))
         self.received = self._fact(2, self.tr("Received"))

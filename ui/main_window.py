@@ -27,6 +27,7 @@ from ui.header import HeaderBar
 from ui.history import HistoryList
 from ui.lot_card import LotCard, format_quantity
 from ui.pickers import LotPickerDialog, ReadingPickerDialog
+from ui.window_tools import WindowTools
 from ui.workers import BackgroundRunner
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ SYNC_INTERVAL_MS = 3000
 REFRESH_INTERVAL_MS = 120_000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowTools, QMainWindow):
     lot_shown = Signal(object)  # the Lot now on the card
     adjustment_finished = Signal(object)  # the AdjustmentResult of the last change
     scan_finished = Signal(object)  # the ScanResult of the last scan
@@ -59,8 +60,10 @@ class MainWindow(QMainWindow):
         self.card = LotCard()
         self.adjust_bar = AdjustBar()
         self.history = HistoryList()
+        self.scans_paused = False  # while the scanner check dialog has the scanner
         self._build_layout()
         self._build_menus()
+        self._build_tools()
 
         self.adjust_bar.adjust_requested.connect(self.request_adjustment)
         self.adjust_bar.undo_requested.connect(self.undo_last)
@@ -120,7 +123,7 @@ class MainWindow(QMainWindow):
 
     def handle_scan(self, text: str, symbology: str | None = None) -> None:
         """Take one scan from any source (wedge, camera, image file); handled in arrival order."""
-        if not text:
+        if not text or self.scans_paused:
             return
         self._scan_queue.append((text, symbology or None))
         self._next_scan()
@@ -331,6 +334,7 @@ class MainWindow(QMainWindow):
             self._sync_running = False
             self._update_outbox()
             self._update_source()
+            self.check_attention()
 
         def failed(exc: BaseException) -> None:
             self._sync_running = False

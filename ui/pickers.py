@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from station.blend.models import Lot
 from station.codes.scan import Reading
-from station.inventory.expiry import expiry_status
+from station.inventory.expiry import ExpiryState, expiry_status
 from ui import theme
 from ui.lot_card import format_quantity
 
@@ -47,9 +47,11 @@ class LotPickerDialog(QDialog):
         for row, lot in enumerate(lots):
             status = expiry_status(lot.expiry_date)
             expiry = lot.expiry_date.isoformat() if lot.expiry_date else ""
+            if expiry and status.state in (ExpiryState.EXPIRED, ExpiryState.SOON):
+                expiry = f"{expiry}  ({status.words})"
             values = (
                 lot.batch_number or "\u2014",
-                f"{expiry}  ({status.words})" if expiry else status.words,
+                expiry or status.words,
                 format_quantity(lot.current_quantity, lot.unit_type),
                 ", ".join(lot.product_names),
                 self.tr("active") if lot.is_active else self.tr("inactive"),

@@ -1,0 +1,168 @@
+"""The main window's tools: camera, image files, journal, log, scanner check and the review list.
+
+Kept apart from ``main_window`` so that the window class holds only the scan and adjust flow.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog
+
+from ui import theme
+from ui.banner import BannerState
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
+
+
+class WindowTools:
+    """Mixin for MainWindow: needs ``session``, ``runner``, ``handle_scan``, ``_banner`` and ``_show_error``."""
+
+    def _build_tools(self) -> None:
+        self.camera_dock: QDockWidget | None = None
+        self.camera_action = QAction(self.tr("Camera"), self)
+        self.camera_action.setCheckable(True)
+        self.camera_action.setShortcut(QKeySequence("F6"))
+        self.camera_action.toggled.connect(self.show_camera)
+        self.view_menu.addAction(self.camera_action)
+
+        for title, shortcut, slot in (
+            (self.tr("Open image\u2026"), QKeySequence.StandardKey.Open, self.open_image),
+            (self.tr("Journal\u2026"), "Ctrl+J", self.open_journal),
+            (self.tr("Changes to review\u2026"), "Ctrl+R", self.open_review),
+            (self.tr("Scanner check\u2026"), None, self.open_scanner_check),
+            (self.tr("Log\u2026"), "Ctrl+L", self.open_log),
+        ):
+            action = QAction(title, self)
+            if shortcut is not None:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            self.tools_menu.addAction(action)
+        self.header.outbox_clicked.connect(self.open_review)
+
+    # -- camera -----------------------------------------------------------------------------------
+
+    def show_camera(self, visible: bool) -> None:
+        if visible and self.camera_dock is None:
+            from ui.camera_panel import CameraPanel
+
+            panel = CameraPanel()
+            panel.scanned.connect(self.handle_scan)
+            panel.error.connect(lambda message: self._show_error(message))
+            dock = QDockWidget(self.tr("Camera"), self)
+            dock.setObjectName("cameraDock")
+            dock.setWidget(panel)
+            dock.visibilityChanged.connect(self.camera_action.setChecked)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.camera_dock = dock
+            panel.refresh_cameras()
+        if self.camera_dock is not None:
+            self.camera_dock.setVisible(visible)
+            if not visible:
+                self.camera_dock.widget().stop()
+
+    # -- image files ------------------------------------------------------------------------------
+
+    def open_image(self) -> None:
+        patterns = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
+        names, _ = QFileDialog.getOpenFileNames(self, self.tr("Scan codes in images"), "",
+                                                self.tr("Images ({patterns})").format(patterns=patterns))
+        for name in names:
+            self.scan_image_file(Path(name))
+
+    def scan_image_file(self, path: Path) -> None:
+        """Decode an image off the GUI thread; each code found takes the same path as a scanner scan."""
+        from station.camera.image import ImageReadError, decode_image
+
+        self._banner(BannerState.BUSY, self.tr("Reading codes in {name}\u2026").format(name=path.name))
+
+        def done(codes) -> None:
+            readable = [code for code in codes if code.text]
+            if not readable:
+                self._show_error(self.tr("No barcode found in {name}: try a sharper, closer photo.").format(
+                    name=path.name))
+                return
+            for code in readable:
+                self.handle_scan(code.text, code.symbology)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ImageReadError):
+                self._show_error(str(exc))
+            else:
+                self._show_error(self.tr("Could not read {name}: {error}").format(name=path.name, error=exc))
+
+        self.runner.run(lambda: decode_image(path), done, failed)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        if any(Path(url.toLocalFile()).suffix.lower() in IMAGE_SUFFIXES for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        for url in event.mimeData().urls():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in IMAGE_SUFFIXES:
+                self.scan_image_file(path)
+        event.acceptProposedAction()
+
+    # -- dialogs ----------------------------------------------------------------------------------
+
+    def open_journal(self) -> None:
+        from ui.journal_dialog import JournalDialog
+
+        self._open_dialog(JournalDialog(self.session.ledger, self))
+
+    def open_log(self) -> None:
+        from ui.log_viewer import LogViewer
+
+        self._open_dialog(LogViewer(self))
+
+    def open_review(self) -> None:
+        from ui.review_dialog import ReviewDialog
+
+        dialog = ReviewDialog(self.session, self)
+        dialog.changed.connect(self.sync_now)
+        self._open_dialog(dialog)
+
+    def open_scanner_check(self) -> None:
+        """Open the scanner check; scans go to it, not to the inventory, while it is open."""
+        from ui.scanner_check_dialog import ScannerCheckDialog
+
+        dialog = ScannerCheckDialog(self, wedge_filter=getattr(self, "wedge", None))
+        self.scans_paused = True
+
+        def closed(_code: int) -> None:
+            self.scans_paused = False
+
+        dialog.finished.connect(closed)
+        self._open_dialog(dialog)
+
+    def _open_dialog(self, dialog) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- attention --------------------------------------------------------------------------------
+
+    def check_attention(self) -> None:
+        """Tell the operator about changes that need review or were rejected on replay."""
+        service = self.session.adjustments
+
+        def count() -> tuple[int, int]:
+            return len(service.needs_review()), len(service.attention())
+
+        def show(counts: tuple[int, int]) -> None:
+            review, rejected = counts
+            self.header.set_attention(review + rejected)
+            if (review or rejected) and (review, rejected) != getattr(self, "_attention_seen", (0, 0)):
+                self._attention_seen = (review, rejected)
+                message = self.tr("{review} change(s) need review and {rejected} were rejected by Blend: "
+                                  "open Tools \u2192 Changes to review (Ctrl+R).").format(review=review,
+                                                                                      rejected=rejected)
+                self._banner(BannerState.WARN, message)
+                self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, message)
+
+        self.runner.run(count, show, lambda exc: log.warning("review count failed: %s", exc))
