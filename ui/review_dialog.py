@@ -65,7 +65,8 @@ class ReviewDialog(QDialog):
                 (self.tr("Not applied: send again"), lambda _=False, a=adjustment: self._resolve(a.id, False)),
             ])
         for adjustment in rejected:
-            text = self.tr("{icon} Lot {lot}: change {delta:+d} was rejected when sent from the outbox: {reason}").format(
+            text = self.tr("{icon} Lot {lot}: change {delta:+d} was rejected when sent from the outbox: "
+                           "{reason}").format(
                 icon=theme.ICON_ERROR, lot=adjustment.lot_id, delta=adjustment.delta,
                 reason=adjustment.reason or self.tr("no reason given"))
             self._row(text, [(self.tr("Seen"), lambda _=False, a=adjustment: self._acknowledge(a.id))])

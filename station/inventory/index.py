@@ -160,7 +160,26 @@ class LotIndex:
                         ),
                     )
                     return fallback
+        if result.outcome is Outcome.NOT_FOUND and scan.kind is ScanKind.TEXT:
+            typed = self._resolve_typed_product_code(scan)
+            if typed is not None:
+                return typed
         return result
+
+    def _resolve_typed_product_code(self, scan: Scan) -> Resolution | None:
+        """A UPC or NDC typed the way the inventory stores it (``7-12345-67890-4``, ``0409-4903-11``).
+
+        Scanners never send hyphens, so this reading comes after every scanner reading and after the
+        batch numbers."""
+        gtin = _gtin14_of_upc(scan.text)
+        if gtin:
+            result = self._resolve_gtin(scan, gtin, None, None)
+            return result if result.outcome is not Outcome.NOT_FOUND else None
+        lots: dict[int, Lot] = {}
+        for ndc in _ndc10s_of_upc(scan.text):
+            for lot in self.by_ndc10.get(ndc, []):
+                lots.setdefault(id(lot), lot)
+        return self._found(scan, list(lots.values()), None) if lots else None
 
     def resolve_reading(self, scan: Scan, reading: Reading) -> Resolution:
         """Resolve one reading of an ambiguous scan, as if the scan held only its fields."""

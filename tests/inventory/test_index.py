@@ -144,3 +144,12 @@ def test_base_unit_gtin_recomputes_check_digit():
 def test_odd_upc_values_do_not_break_index():
     lots = LotIndex([make_lot("odd", "not a upc", "B1", None), make_lot("ok", "7-12345-67890-4", "B2", None)])
     assert [lot.id for lot in lots.lots_for_gtin("00712345678904")] == ["ok"]
+
+
+def test_typed_inventory_forms_resolve(index):
+    upc = index.resolve(parse_scan("7-12345-67890-4"))
+    assert upc.outcome is Outcome.SEVERAL
+    assert [lot.id for lot in upc.lots] == ["early", "late"]
+    ndc = index.resolve(parse_scan("0409-4903-11"))
+    assert ndc.outcome is Outcome.FOUND
+    assert ndc.lot.id == "ndc"
