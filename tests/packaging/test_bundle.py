@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,38 @@ def test_bundle_reports_package_version(built_bundle, tmp_path):
     assert version.returncode == 0, version.stderr
     assert version.stdout.strip() == f"scan-station {__version__}"
     assert __version__ != "0.0.0"
+
+
+def test_bundle_demo_window_loads_inventory(built_bundle, tmp_path):
+    dist, completed = built_bundle
+    assert completed.returncode == 0
+    data_dir = tmp_path / "data"
+    environment = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    environment["QT_QPA_PLATFORM"] = "offscreen"
+    environment["SCAN_STATION_DATA_DIR"] = str(data_dir)
+    log_file = data_dir / "logs" / "scan-station.log"
+
+    # NOTE: the wait matches the log line station.inventory.service writes after the first inventory load.
+    window = subprocess.Popen(
+        [str(bundle_program(dist)), "--demo"],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        log_text = ""
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and window.poll() is None:
+            log_text = log_file.read_text(encoding="utf-8") if log_file.exists() else ""
+            if "inventory loaded" in log_text:
+                break
+            time.sleep(0.5)
+        still_running = window.poll() is None
+    finally:
+        window.terminate()
+        window.wait(timeout=60)
+
+    assert still_running, log_text[-4000:]
+    assert "Sandbox serving http://127.0.0.1:" in log_text
+    assert "inventory loaded" in log_text
