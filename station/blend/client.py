@@ -5,9 +5,9 @@ One ``httpx.Client`` is reused for every request, because building one costs an 
 pools connections across threads, and a lock guards the tokens.
 
 Retries: read-only GETs retry once after a connection failure or a 429. Every request is resent once
-after a 401, with a refreshed access token, because the server refused it before doing anything. The
+after a 401, with a refreshed access token, because the server rejected it before doing anything. The
 quantity PATCH is never resent after a timeout, a dropped connection or a 5xx, because Blend may have
-applied it; the caller (the ledger) settles that by reading the lot back.
+applied it. The caller (the ledger) settles that by reading the lot back.
 """
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ PAGE_ENVELOPE_KEYS = ("items", "results", "data")
 KIND_KEYS = ("type", "kind", "product_type", "result_type")
 # Statuses of gateways and proxies: the upstream may have applied the request before the gateway gave up.
 GATEWAY_STATUSES = frozenset({502, 503, 504})
-# Wordings of a validation error against negative numbers (pydantic, Joi, Rails and others); the
-# sandbox's "would go below zero" message does not match, because that is about the result.
+# Wordings of a validation error against negative numbers (pydantic, Joi, Rails and others). The
+# sandbox's "would go below zero" message does not match, because it is about the result.
 _NEGATIVE_REFUSAL = re.compile(
     r"negative|positive|greater than or equal to 0|greater_than_equal|>=\s*0|at least 0|at least 1"
     r"|must be (?:>|greater)|minimum", re.IGNORECASE)
@@ -312,7 +312,7 @@ class BlendClient:
         action = tr("looking up the Blend barcode")
         response = self._authorized("POST", path, json={"barcode_value": value}, retry=False, action=action)
         if response.status_code == 404:
-            raise NotFound(tr("Blend knows no barcode with this value. Check that it is a Blend label."),
+            raise NotFound(tr("No Blend barcode has this value. Check that the label was printed by Blend."),
                            status=404, server_message=_server_message(response))
         if response.status_code in (410, 422):
             raise Rejected(tr("This Blend barcode is inactive or expired ({reason}). Print a new label.").format(
@@ -342,9 +342,9 @@ class BlendClient:
                     getattr(groups, kind).extend(getattr(parsed, kind))
             elif isinstance(page, list) and all(_item_kind(item) for item in page):
                 for index, item in enumerate(page):
-                    kind = _item_kind(item)
-                    assert kind is not None
-                    getattr(groups, kind).append(self._parse(Product, item, "GET", f"{path}[{index}]"))
+                    item_kind = _item_kind(item)
+                    assert item_kind is not None
+                    getattr(groups, item_kind).append(self._parse(Product, item, "GET", f"{path}[{index}]"))
             elif isinstance(page, list):
                 # A flat list without kinds: ask each kind's own list instead.
                 return self._list_products_by_kind()
@@ -427,13 +427,13 @@ class BlendClient:
             except httpx.TimeoutException as exc:
                 log.warning("%s %s timed out after %.0f ms: %s", method, url,
                             (time.perf_counter() - started) * 1000, exc.__class__.__name__)
-                raise Unavailable(tr("Blend did not answer in time while {action}; it may still have "
-                                     "processed the request.").format(action=action), maybe_applied=True) from exc
+                raise Unavailable(tr("The request to Blend timed out while {action}. Blend may still have "
+                                     "applied it.").format(action=action), maybe_applied=True) from exc
             except httpx.TransportError as exc:
-                # The request went out and the connection broke before a whole answer came back.
+                # The request went out and the connection broke before the whole response arrived.
                 log.warning("%s %s: connection lost: %s", method, url, _describe(exc))
-                raise Unavailable(tr("The connection to Blend broke while {action} ({error}); it may still "
-                                     "have processed the request.").format(action=action, error=_describe(exc)),
+                raise Unavailable(tr("The connection to Blend broke while {action} ({error}). Blend may still "
+                                     "have applied the request.").format(action=action, error=_describe(exc)),
                                   maybe_applied=True) from exc
             elapsed_ms = (time.perf_counter() - started) * 1000
             level = logging.DEBUG if response.is_success else logging.INFO
@@ -464,7 +464,7 @@ class BlendClient:
             raise NotFound(tr("Not found in Blend while {action} ({reason}). Check the id, or reload the "
                               "inventory.").format(action=action, reason=reason), status=status, server_message=message)
         if status in (401, 403):
-            raise Unauthorized(tr("Blend refused access while {action} ({reason}): sign in again, or ask an "
+            raise Unauthorized(tr("Blend denied access while {action} ({reason}): sign in again, or ask an "
                                   "administrator for access.").format(action=action, reason=reason),
                                status=status, server_message=message)
         if status == 429:

@@ -1,7 +1,7 @@
 """The sandbox's FastAPI application: Blend's paths and payload shapes over the sandbox database.
 
-Documented endpoints keep Blend's documented status codes and shapes; the endpoints whose Blend pages
-were not available (lot create and update, prescription and order-material product inventory,
+Documented endpoints keep Blend's documented status codes and shapes. The endpoints that Blend's public
+reference does not describe (lot create and update, prescription and order-material product inventory,
 associations) follow the same conventions. Errors are ``{"detail": "..."}``, and request validation
 errors are FastAPI's list of ``{"loc", "msg", "type"}`` items under ``detail``.
 
@@ -165,7 +165,7 @@ def create_app(store: SandboxStore, tokens: TokenIssuer) -> FastAPI:
             lot_id = _insert_lot(conn, body)
             for target in body.associations:
                 db.insert_association(conn, lot_id, target.product_id, target.units_per_product)
-            return db.lot_json(conn, db.fetch_lot(conn, lot_id))
+            return db.lot_json(conn, _require_lot(conn, lot_id))
 
     @app.get("/api/v1/products/inventory/{lot_id}")
     def get_lot(lot_id: str, user: User) -> dict[str, Any]:
@@ -185,7 +185,7 @@ def create_app(store: SandboxStore, tokens: TokenIssuer) -> FastAPI:
             assignments = ", ".join(f"{name} = ?" for name in changes)
             conn.execute(f"UPDATE lots SET {assignments} WHERE id = ?", [*changes.values(), lot_id])
             log.info("Lot %s updated: %s", lot_id, ", ".join(sorted(body.model_fields_set)) or "nothing")
-            return db.lot_json(conn, db.fetch_lot(conn, lot_id))
+            return db.lot_json(conn, _require_lot(conn, lot_id))
 
     @app.patch("/api/v1/products/inventory/{lot_id}/quantity", status_code=201)
     def adjust_quantity(lot_id: str, body: QuantityChange, user: User) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def create_app(store: SandboxStore, tokens: TokenIssuer) -> FastAPI:
             conn.execute("UPDATE lots SET current_quantity = ?, updated_at = ? WHERE id = ?",
                          (current + change, _next_updated_at(row["updated_at"]), lot_id))
             log.info("Lot %s quantity %d %+d -> %d", lot_id, current, change, current + change)
-            return db.lot_json(conn, db.fetch_lot(conn, lot_id))
+            return db.lot_json(conn, _require_lot(conn, lot_id))
 
     @app.get("/api/v1/products/inventory/{lot_id}/associations")
     def get_associations(lot_id: str, user: User) -> dict[str, list[dict[str, Any]]]:

@@ -3,7 +3,7 @@
 Every request opens its own connection (sqlite3 connections must not cross threads, and FastAPI runs
 plain ``def`` endpoints in a thread pool). Writes go through ``SandboxStore.write``, which holds a
 process-wide lock and an ``IMMEDIATE`` transaction, so a read-check-update such as the quantity PATCH is
-atomic. The file uses WAL, so readers never wait for a writer.
+atomic. The file uses WAL, so readers do not block on a writer.
 
 Timestamps are stored as text in the form Blend sends them: ``2025-03-15T12:00:00Z`` for
 ``created_at``/``updated_at`` (with microseconds once the sandbox changes a row, so that every change

@@ -40,9 +40,9 @@ class FaultSpec:
     """Per-request fault probabilities (0..1) and a fixed added latency in milliseconds."""
 
     drop_before: float = 0.0  # close the connection before the request reaches the application
-    drop_after: float = 0.0  # run the request (changes are applied), then close without answering
-    error: float = 0.0  # answer 500 before the request reaches the application
-    rate_limit: float = 0.0  # answer 429 with Retry-After: 1
+    drop_after: float = 0.0  # run the request (changes are applied), then close without a response
+    error: float = 0.0  # respond 500 before the request reaches the application
+    rate_limit: float = 0.0  # respond 429 with Retry-After: 1
     latency_ms: float = 0.0
 
     @classmethod
@@ -106,7 +106,7 @@ def install_drop_log_filter() -> None:
 class FaultMiddleware:
     """Inject the faults of the current spec into every request under ``/api/``.
 
-    The interactive docs pages stay reachable whatever the spec says. ``spec`` may be replaced at any
+    The interactive docs pages stay reachable whatever the spec contains. ``spec`` may be replaced at any
     time. ``seed`` makes the sequence of drawn faults reproducible for one order of requests.
     """
 
@@ -128,12 +128,12 @@ class FaultMiddleware:
             log.info("Fault: dropping the connection before %s", where)
             return DROP_MARKER
         if draws[1] < spec.rate_limit:
-            log.info("Fault: answering 429 to %s", where)
+            log.info("Fault: responding 429 to %s", where)
             await _send_json(send, 429, {"detail": "Too many requests: injected rate limit, retry after 1 s"},
                              [(b"retry-after", b"1")])
             return None
         if draws[2] < spec.error:
-            log.info("Fault: answering 500 to %s before it is applied", where)
+            log.info("Fault: responding 500 to %s before it is applied", where)
             await _send_json(send, 500, {"detail": "Injected server error: the request was not applied"})
             return None
         if draws[3] < spec.drop_after:

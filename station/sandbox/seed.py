@@ -51,7 +51,7 @@ PRODUCT_PATIENT_INSERT_ID = "9d000000-0000-4000-8000-000000000304"
 # Lots
 LOT_MUPIROCIN_ID = "10700000-0000-4000-8000-000000000001"  # upc 7-12345-67890-4, batch 1234567890, 80 of 100
 LOT_MUPIROCIN_NASAL_ID = "10700000-0000-4000-8000-000000000002"  # upc 7-12345-67891-1, batch A24B117
-LOT_NDC_ID = "10700000-0000-4000-8000-000000000003"  # upc holds the NDC 0409-4903-11
+LOT_NDC_ID = "10700000-0000-4000-8000-000000000003"  # upc is the NDC 0409-4903-11
 LOT_EXPIRED_ID = "10700000-0000-4000-8000-000000000004"
 LOT_EXPIRING_SOON_ID = "10700000-0000-4000-8000-000000000005"  # expires within 30 days, shares its upc
 LOT_LONG_DATED_ID = "10700000-0000-4000-8000-000000000006"
@@ -222,7 +222,11 @@ LOTS = (
 
 
 def seed_database(conn: sqlite3.Connection, now: dt.datetime) -> None:
-    """Insert the demo user, products, lots and barcodes, with dates relative to ``now`` (aware UTC)."""
+    """Insert the demo user, products, lots and barcodes, with dates relative to ``now`` (aware UTC).
+
+    NOTE: a reused database keeps the dates of the day it was seeded, so after some weeks the
+    "expires within 30 days" lot has expired too. Delete the file to seed it afresh.
+    """
     created = format_zulu(now - dt.timedelta(days=90))
     upsert_user(conn, DEMO_EMAIL, DEMO_PASSWORD, user_id=DEMO_USER_ID, first_name="Dana", last_name="Demo")
     for product in PRODUCTS:

@@ -79,6 +79,20 @@ class SandboxServer:
         if self._thread is not None:
             raise RuntimeError("the sandbox server is already running")
         install_drop_log_filter()
+        self._socket = self._bind()
+        config = uvicorn.Config(self._faults, http="h11", ws="none", lifespan="off", log_level="warning",
+                                access_log=False, timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
+                                        name=f"sandbox-{self.port}", daemon=True)
+        self._thread.start()
+
+        self._wait_until_started()
+        log.info("Sandbox serving %s from %s (faults: %s)", self.url, self.db_path, self._faults.spec)
+        return self
+
+    def _bind(self) -> socket.socket:
+        """Bind and listen on host:port here, so that port 0 gives a known free port before uvicorn runs."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -89,23 +103,19 @@ class SandboxServer:
             raise
         sock.listen(128)
         self.port = sock.getsockname()[1]
-        self._socket = sock
-        config = uvicorn.Config(self._faults, http="h11", ws="none", lifespan="off", log_level="warning",
-                                access_log=False, timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"sandbox-{self.port}", daemon=True)
-        self._thread.start()
+        return sock
+
+    def _wait_until_started(self) -> None:
+        assert self._server is not None and self._thread is not None
         deadline = time.monotonic() + START_TIMEOUT
         while not self._server.started:
             if not self._thread.is_alive():
+                self.stop()
                 raise RuntimeError(f"the sandbox server on {self.url} stopped during start-up; see the log")
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the sandbox server on {self.url} did not start within {START_TIMEOUT:g} s")
             time.sleep(0.01)
-        log.info("Sandbox serving %s from %s (faults: %s)", self.url, self.db_path, self._faults.spec)
-        return self
 
     def stop(self) -> None:
         """Stop serving and wait for the thread to end (idempotent)."""

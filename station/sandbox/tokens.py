@@ -55,11 +55,12 @@ class TokenIssuer:
         """Return a new token of ``token_type`` for ``user_id`` and its expiry in epoch seconds."""
         now = self._clock()
         ttl = self.access_ttl if token_type == ACCESS else self.refresh_ttl
-        payload = {"sub": user_id, "typ": token_type, "iat": now, "exp": now + ttl, "jti": secrets.token_hex(8)}
+        expires_at = now + ttl
+        payload = {"sub": user_id, "typ": token_type, "iat": now, "exp": expires_at, "jti": secrets.token_hex(8)}
         header = {"alg": "HS256", "typ": "JWT"}
         signing_input = _b64encode(json.dumps(header).encode()) + "." + _b64encode(json.dumps(payload).encode())
         signature = hmac.new(self._secret, signing_input.encode("ascii"), hashlib.sha256).digest()
-        return signing_input + "." + _b64encode(signature), payload["exp"]
+        return signing_input + "." + _b64encode(signature), expires_at
 
     def check(self, token: str, expected_type: str) -> TokenClaims:
         """Return the claims of a valid, unexpired token of ``expected_type``; raise TokenError otherwise."""

@@ -10,7 +10,7 @@ import uuid
 
 from station.sandbox.db import format_zulu, utc_now
 
-# Low on purpose: the sandbox holds demo accounts only, and every test signs in several times.
+# Low on purpose: the sandbox stores demo accounts only, and every test signs in several times.
 _ITERATIONS = 20_000
 
 

@@ -65,11 +65,11 @@ class CannedServer:
         self._thread.start()
 
     def reply(self, method: str, path: str, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
-        """Answer every ``method path`` request with this reply."""
+        """Respond to every ``method path`` request with this reply."""
         self.routes[(method, "/api/v1" + path)] = [(status, body, dict(headers or {}))]
 
     def replies(self, method: str, path: str, *replies: tuple[int, Any]) -> None:
-        """Answer successive requests with these replies in order; the last one then repeats."""
+        """Respond to successive requests with these replies in order; the last one then repeats."""
         self.routes[(method, "/api/v1" + path)] = [(status, body, {}) for status, body in replies]
 
     def count(self, method: str, path: str) -> int:

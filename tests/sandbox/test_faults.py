@@ -1,4 +1,4 @@
-"""Each sandbox fault does what it says, seen through the Blend client and the database."""
+"""Each sandbox fault has its documented effect, seen through the Blend client and the database."""
 
 from __future__ import annotations
 
