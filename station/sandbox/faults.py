@@ -43,7 +43,7 @@ class FaultSpec:
     drop_after: float = 0.0  # run the request (changes are applied), then close without a response
     error: float = 0.0  # respond 500 before the request reaches the application
     rate_limit: float = 0.0  # respond 429 with Retry-After: 1
-    latency_ms: float = 0.0
+    latency_ms: float = 0.0  # added before each response, after the request has been processed
 
     @classmethod
     def parse(cls, text: str | None) -> FaultSpec:
@@ -122,29 +122,38 @@ class FaultMiddleware:
         where = f"{scope['method']} {scope['path']}"
         # Draw every probability on every request, so a seed gives the same sequence whatever the outcome.
         draws = [self._random.random() for _ in range(4)]
-        if spec.latency_ms:
-            await asyncio.sleep(spec.latency_ms / 1000)
+        delay = spec.latency_ms / 1000
+
+        async def delayed_send(message: Message) -> None:
+            # The delay comes after the application has run, as on a slow way back: a client that
+            # times out meanwhile leaves the change applied.
+            if delay and message["type"] == "http.response.start":
+                await asyncio.sleep(delay)
+            await send(message)
+
         if draws[0] < spec.drop_before:
             log.info("Fault: dropping the connection before %s", where)
+            await asyncio.sleep(delay)
             return DROP_MARKER
         if draws[1] < spec.rate_limit:
             log.info("Fault: responding 429 to %s", where)
-            await _send_json(send, 429, {"detail": "Too many requests: injected rate limit, retry after 1 s"},
+            await _send_json(delayed_send, 429, {"detail": "Too many requests: injected rate limit, retry after 1 s"},
                              [(b"retry-after", b"1")])
             return None
         if draws[2] < spec.error:
             log.info("Fault: responding 500 to %s before it is applied", where)
-            await _send_json(send, 500, {"detail": "Injected server error: the request was not applied"})
+            await _send_json(delayed_send, 500, {"detail": "Injected server error: the request was not applied"})
             return None
         if draws[3] < spec.drop_after:
-            log.info("Fault: running %s, then dropping the connection without an answer", where)
+            log.info("Fault: running %s, then dropping the connection without a response", where)
 
             async def discard(message: Message) -> None:
                 return None
 
             await self.app(scope, receive, discard)
+            await asyncio.sleep(delay)
             return DROP_MARKER
-        return await self.app(scope, receive, send)
+        return await self.app(scope, receive, delayed_send)
 
 
 async def _send_json(send: Send, status: int, body: dict[str, Any],

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from station.blend.client import BlendClient
-from station.blend.errors import NotFound, Rejected, Unauthorized
+from station.blend.errors import NotFound, Rejected, Unauthorized, Unavailable
 from station.sandbox import seed
 from station.sandbox.server import SandboxServer
 
@@ -220,3 +220,32 @@ def test_search_products(client):
     results = client.search_products("ketoprofen")
 
     assert [p.id for p in results] == [seed.PRODUCT_KETOPROFEN_CREAM_ID]
+
+
+def test_unreachable_api_not_applied(tmp_path):
+    server = SandboxServer(tmp_path / "gone.sqlite3").start()
+    blend = BlendClient(server.url, connect_timeout=2)
+    blend.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+    server.stop()
+
+    with blend, pytest.raises(Unavailable) as caught:
+        blend.adjust_quantity(seed.LOT_MUPIROCIN_ID, -1)
+
+    assert caught.value.maybe_applied is False
+    assert "Cannot reach Blend" in str(caught.value)
+
+
+def test_read_timeout_may_be_applied(sandbox):
+    with BlendClient(sandbox.url, read_timeout=0.5) as blend:
+        blend.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+        sandbox.set_faults("latency=1500")
+
+        with pytest.raises(Unavailable) as caught:
+            blend.adjust_quantity(seed.LOT_MUPIROCIN_ID, -5)
+
+    assert caught.value.maybe_applied is True
+    assert "timed out" in str(caught.value)
+    deadline = time.monotonic() + 20
+    while sandbox.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 80 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sandbox.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 75  # the server applied what the client gave up on
