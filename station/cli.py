@@ -25,15 +25,10 @@ COMMAND_MODULES = (
 )
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser that exits 2 with the usage on stderr, as argparse does, but never prints help
-    for a negative number (``adjust LOT -1``)."""
-
-
 def build_parser() -> argparse.ArgumentParser:
     from station.commands import gui
 
-    parser = _Parser(prog="scan-station", description="Barcode scanning station for the Blend platform.")
+    parser = argparse.ArgumentParser(prog="scan-station", description="Barcode scanning station for the Blend platform.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     gui.add_window_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -44,6 +39,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments == ["--self-test"]:
+        # Before the parser imports every subcommand, so that a broken module shows as a failed check.
+        from station.selftest import run_self_test
+
+        return run_self_test()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -29,9 +29,8 @@ class Connection:
 def start_demo(data_dir: Path) -> Connection:
     """Start the sandbox in-process on a free loopback port with its own data folder, and sign in."""
     from station.blend.client import BlendClient
-    from station.sandbox.server import SandboxServer
-
     from station.sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD
+    from station.sandbox.server import SandboxServer
 
     demo_dir = data_dir / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -47,7 +46,6 @@ def connect_api(api_url: str, email: str | None, password: str | None, data_dir:
     """Sign in to a real Blend API with a stored refresh token or the given password; None when neither
     works without asking the operator."""
     from station.blend.client import BlendClient
-
     from station.blend.errors import BlendError
     from station.credentials import load_refresh_token, store_refresh_token
 
@@ -94,9 +92,11 @@ def run_window(args: argparse.Namespace) -> int:
         startup_error = str(exc)
 
     from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QDialog
 
     from station.i18n import install_translator
+    from station.resources import resource_path
     from ui import theme
     from ui.crash import install_crash_handler
 
@@ -104,6 +104,7 @@ def run_window(args: argparse.Namespace) -> int:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     theme.apply_app_font(app)
     install_translator(lambda context, text: QCoreApplication.translate(context, text))
     install_crash_handler()
@@ -140,13 +141,19 @@ def build_window(connection: Connection):
     from PySide6.QtWidgets import QApplication
 
     from station.session import StationSession
+    from station.settings import load_settings
     from ui.main_window import MainWindow
+    from ui.sound import Sounds
     from ui.wedge_filter import install_wedge_filter
 
+    # Settings stay with the station's data folder, so the demo keeps its own.
+    settings = load_settings(connection.data_dir)
     session = StationSession(connection.client, connection.data_dir, source_label=connection.label,
                              demo=connection.demo)
     window = MainWindow(session)
-    window.wedge = install_wedge_filter(QApplication.instance(), window.handle_scan)
+    window.sounds = Sounds(settings.sounds, window)
+    window.wedge = install_wedge_filter(QApplication.instance(), window.handle_scan, settings.wedge_config())
+    window.apply_settings(settings)
     if not connection.keychain_ok:
         window.banner.show_message(
             window.banner.state,

@@ -20,6 +20,7 @@ from station.blend.errors import BlendError
 from station.blend.models import Lot
 from station.inventory.index import Outcome
 from station.session import ScanResult, StationSession
+from station.settings import Settings
 from ui import theme
 from ui.adjust_bar import AdjustBar
 from ui.banner import BannerState, ScanBanner
@@ -53,6 +54,7 @@ class MainWindow(WindowTools, QMainWindow):
         self._last_change: tuple[Lot, int] | None = None
         self._dialog = None
         self.sounds = None  # set by the app: ui.sound.Sounds
+        self.settings = Settings()
 
         self.setWindowTitle(APP_NAME)
         self.header = HeaderBar(self.tr("Scan Station"))

@@ -32,6 +32,7 @@ class WindowTools:
         self.view_menu.addAction(self.camera_action)
 
         for title, shortcut, slot in (
+            (self.tr("Settings\u2026"), QKeySequence.StandardKey.Preferences, self.open_settings),
             (self.tr("Open image\u2026"), QKeySequence.StandardKey.Open, self.open_image),
             (self.tr("Journal\u2026"), "Ctrl+J", self.open_journal),
             (self.tr("Changes to review\u2026"), "Ctrl+R", self.open_review),
@@ -127,6 +128,38 @@ class WindowTools:
         dialog = ReviewDialog(self.session, self)
         dialog.changed.connect(self.sync_now)
         self._open_dialog(dialog)
+
+    def open_settings(self) -> None:
+        from station.settings import save_settings
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+
+        def finished(_code: int) -> None:
+            new = dialog.result_settings
+            if new is None:
+                return
+            try:
+                save_settings(self.session.data_dir, new)
+            except OSError as exc:
+                self._show_error(self.tr("Settings not saved: {error}").format(error=exc))
+                return
+            self.apply_settings(new)
+            self._banner(BannerState.OK, self.tr("Settings saved"))
+
+        dialog.finished.connect(finished)
+        self._open_dialog(dialog)
+
+    def apply_settings(self, settings) -> None:
+        """Use new settings at once: scanner filter, sounds and the station name in the header."""
+        self.settings = settings
+        wedge = getattr(self, "wedge", None)
+        if wedge is not None:
+            wedge.set_config(settings.wedge_config())
+        if self.sounds is not None:
+            self.sounds.enabled = settings.sounds
+        title = self.tr("Scan Station")
+        self.header.title.setText(f"{title} \u00b7 {settings.station_name}" if settings.station_name else title)
 
     def open_scanner_check(self) -> None:
         """Open the scanner check; scans go to it, not to the inventory, while it is open."""

@@ -1,0 +1,136 @@
+"""The window's tools against the sandbox: image files, journal, settings, scanner check, review."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import zxingcpp
+from PySide6.QtWidgets import QApplication
+
+from station import paths
+from station.blend.client import BlendClient
+from station.sandbox import seed
+from station.settings import Settings, load_settings
+from ui.app import Connection, build_window
+
+
+@pytest.fixture
+def window(qtbot, sandbox, tmp_path):
+    client = BlendClient(sandbox.url)
+    client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+    (tmp_path / "station").mkdir()
+    main = build_window(Connection(client, tmp_path / "station", "DEMO sandbox", demo=True, sandbox=sandbox))
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitUntil(lambda: main.session.inventory.source().fetched_at is not None, timeout=15000)
+    yield main
+    main.runner.wait_for_done(15000)
+    QApplication.removeEventFilter(QApplication.instance(), main.wedge)
+    main.session.close()
+
+
+def write_barcode_png(path, text: str, barcode_format) -> None:
+    import cv2
+
+    image = zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, barcode_format), scale=4)
+    array = np.array(image)
+    cv2.imwrite(str(path), np.pad(array, 40, constant_values=255))
+
+
+def test_image_file_scan_shows_lot(qtbot, window, tmp_path):
+    image = tmp_path / "package.png"
+    write_barcode_png(image, "712345678904", zxingcpp.BarcodeFormat.UPCA)
+    with qtbot.waitSignal(window.lot_shown, timeout=30000) as shown:
+        window.scan_image_file(image)
+    assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
+
+
+def test_image_without_code_says_so(qtbot, window, tmp_path):
+    import cv2
+
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((200, 300), 255, dtype=np.uint8))
+    window.scan_image_file(blank)
+    qtbot.waitUntil(lambda: "No barcode found in blank.png" in window.banner.text.text(), timeout=30000)
+
+
+def test_unreadable_image_names_file(qtbot, window, tmp_path):
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"not an image")
+    window.scan_image_file(broken)
+    qtbot.waitUntil(lambda: window.banner.state.name == "ERROR", timeout=30000)
+    assert "broken.png" in window.banner.text.text()
+
+
+def test_journal_lists_scan_and_change(qtbot, window):
+    from ui.journal_dialog import JournalDialog
+
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        window.request_adjustment(-2)
+    dialog = JournalDialog(window.session.ledger, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() >= 2, timeout=10000)
+    cells = [dialog.table.item(row, column).text() for row in range(dialog.table.rowCount()) for column in range(6)]
+    assert "712345678904" in cells
+    assert "applied" in cells
+    assert any("-2" in cell for cell in cells)
+
+
+def test_settings_apply_to_wedge_and_file(qtbot, window):
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("fr"))
+    dialog.max_gap.setValue(60)
+    dialog.station_name.setText("Receiving dock")
+    dialog.accept()
+    assert dialog.result_settings is not None
+    window.apply_settings(dialog.result_settings)
+    assert window.wedge.config.layout == "fr"
+    assert window.wedge.config.max_gap == pytest.approx(0.06)
+    assert "Receiving dock" in window.header.title.text()
+
+
+def test_settings_dialog_rejects_bad_gs_substitute(qtbot, window):
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), window)
+    qtbot.addWidget(dialog)
+    dialog.gs_substitute.setText("ab")
+    dialog.accept()
+    assert dialog.result_settings is None
+    assert "Not saved" in dialog.message.text()
+
+
+def test_open_settings_saves_file(qtbot, window):
+    window.open_settings()
+    dialog = window.findChild(__import__("ui.settings_dialog", fromlist=["SettingsDialog"]).SettingsDialog)
+    dialog.sounds.setChecked(False)
+    dialog.accept()
+    qtbot.waitUntil(lambda: paths.settings_path(window.session.data_dir).exists(), timeout=5000)
+    assert load_settings(window.session.data_dir).sounds is False
+    assert window.sounds.enabled is False
+
+
+def test_scanner_check_takes_scans_from_window(qtbot, window):
+    window.open_scanner_check()
+    assert window.scans_paused
+    window.handle_scan("712345678904")
+    qtbot.wait(300)
+    assert window.card.lot is None
+    from ui.scanner_check_dialog import ScannerCheckDialog
+
+    window.findChild(ScannerCheckDialog).reject()
+    qtbot.waitUntil(lambda: not window.scans_paused, timeout=5000)
+
+
+def test_review_dialog_shows_empty_list(qtbot, window):
+    from ui.review_dialog import ReviewDialog
+
+    dialog = ReviewDialog(window.session, window)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.rows.count() >= 1, timeout=10000)
+    assert dialog.rows.itemAt(0).widget().text() == "Nothing to review."
