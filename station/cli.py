@@ -28,7 +28,9 @@ COMMAND_MODULES = (
 def build_parser() -> argparse.ArgumentParser:
     from station.commands import gui
 
-    parser = argparse.ArgumentParser(prog="scan-station", description="Barcode scanning station for the Blend platform.")
+    parser = argparse.ArgumentParser(
+        prog="scan-station", description="Barcode scanning station for the Blend platform."
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     gui.add_window_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
