@@ -25,8 +25,10 @@ from station.inventory.index import LotIndex, Outcome, Resolution
 log = logging.getLogger(__name__)
 
 CACHE_VERSION = 1
-# The index is reloaded in the background when older than this; a scan never waits for it.
-STALE_AFTER_SECONDS = 120.0
+# A scan that matches nothing reloads the index first when it is older than this: the lot may be new.
+RELOAD_ON_MISS_AFTER_SECONDS = 10.0
+# After Blend was unreachable, scans answer from the cache without calling it for this long.
+OFFLINE_RETRY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class InventoryService:
         self._fetched_at: float | None = None
         self._online = False
         self._last_error: str | None = None
+        self._offline_at = float("-inf")
         self._load_cache()
 
     # -- state ------------------------------------------------------------------------------------
@@ -62,10 +65,6 @@ class InventoryService:
     def cache_age(self) -> float | None:
         return None if self._fetched_at is None else max(0.0, self._clock() - self._fetched_at)
 
-    def is_stale(self) -> bool:
-        age = self.cache_age()
-        return age is None or age > STALE_AFTER_SECONDS
-
     # -- loading ----------------------------------------------------------------------------------
 
     def refresh(self) -> int:
@@ -74,6 +73,7 @@ class InventoryService:
             lots = self._client.list_inventory()
         except Unavailable as exc:
             self._online = False
+            self._offline_at = self._clock()
             self._last_error = str(exc)
             raise
         index = LotIndex(lots)
@@ -131,23 +131,47 @@ class InventoryService:
         """Resolve a scan to lots. When online, a single found lot is read back from Blend so the card shows
         the server's current quantity; when Blend is unreachable the cached lots answer, marked with their
         age."""
-        if self._fetched_at is None or (self.is_stale() and self._online):
-            try:
-                self.refresh()
-            except Unavailable:
-                pass
-            except BlendError as exc:
-                return Resolution(Outcome.ERROR, scan, message=str(exc))
+        if self._fetched_at is None:
+            error = self._try_refresh()
+            if error is not None:
+                return Resolution(Outcome.ERROR, scan, message=error)
 
         if scan.kind is ScanKind.BLEND and scan.valid:
             return self._resolve_blend_barcode(scan)
 
         result = self._index.resolve(scan)
-        if result.outcome is Outcome.FOUND and fresh_lot and result.lots[0].id:
+        if result.outcome in (Outcome.NOT_FOUND, Outcome.BATCH_NOT_FOUND) and self._may_reload():
+            # A lot received since the last load is not in the index yet: reload once before saying so.
+            if self._try_refresh() is None:
+                result = self._index.resolve(scan)
+        if result.outcome is Outcome.FOUND and fresh_lot and result.lots[0].id and self._may_call():
             self._read_back(result)
         if not self._online:
             result.from_cache_age = self.cache_age()
         return result
+
+    def _try_refresh(self) -> str | None:
+        """Reload the inventory; returns None on success, else the message for the operator."""
+        try:
+            self.refresh()
+            return None
+        except Unavailable as exc:
+            self._offline_at = self._clock()
+            if self._fetched_at is None:
+                return tr("Blend is unreachable and this station has no saved inventory yet: {error}").format(
+                    error=exc)
+            return str(exc)
+        except BlendError as exc:
+            return str(exc)
+
+    def _may_reload(self) -> bool:
+        age = self.cache_age()
+        return self._may_call() and (age is None or age > RELOAD_ON_MISS_AFTER_SECONDS)
+
+    def _may_call(self) -> bool:
+        """False for a short while after Blend was unreachable, so offline scans answer from the cache at
+        once instead of waiting for a connect timeout each time."""
+        return self._online or self._clock() - self._offline_at > OFFLINE_RETRY_SECONDS
 
     def resolve_lot_id(self, lot_id: str, scan: Scan) -> Resolution | None:
         """Read one lot back from Blend (falling back to the cache); None when neither has it."""
@@ -165,6 +189,7 @@ class InventoryService:
             fresh = self._client.get_lot(lot_id)
         except Unavailable as exc:
             self._online = False
+            self._offline_at = self._clock()
             self._last_error = str(exc)
             log.info("Blend unreachable, answering from the cache: %s", exc)
             return
