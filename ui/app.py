@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import shutil
 import logging
 import os
 import sys
@@ -33,13 +35,26 @@ def start_demo(data_dir: Path) -> Connection:
     from station.sandbox.server import SandboxServer
 
     demo_dir = data_dir / "demo"
-    demo_dir.mkdir(parents=True, exist_ok=True)
+    reset_stale_demo(demo_dir)
     server = SandboxServer(db_path=demo_dir / "sandbox.sqlite3", port=0)
     server.start()
     client = BlendClient(server.url)
     client.login(DEMO_EMAIL, DEMO_PASSWORD)
     log.info("demo sandbox at %s", server.url)
     return Connection(client, demo_dir, "DEMO sandbox", True, server)
+
+
+def reset_stale_demo(demo_dir: Path) -> None:
+    """Start the demo afresh once a day: its dates are seeded relative to the day the sandbox was created,
+    so "expires within 30 days" would drift into "expired". The demo's journal goes with it, because it
+    describes changes to the old demo data."""
+    marker = demo_dir / "seeded-on"
+    today = dt.date.today().isoformat()
+    if demo_dir.exists() and (not marker.exists() or marker.read_text(encoding="utf-8").strip() != today):
+        log.info("demo data in %s is from an earlier day; starting it afresh", demo_dir)
+        shutil.rmtree(demo_dir)
+    demo_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(today, encoding="utf-8")
 
 
 def connect_api(api_url: str, email: str | None, password: str | None, data_dir: Path) -> Connection | None:
