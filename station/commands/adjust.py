@@ -76,6 +76,6 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     else:
         print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
-              f"{result.state.value}: {result.reason or 'no answer came back'}. Run `scan-station sync` to "
+              f"{result.state.value}: {result.reason or 'no response came back'}. Run `scan-station sync` to "
               "settle it; it will not be sent twice.", file=sys.stderr)
     return EXIT_PENDING

@@ -1,4 +1,4 @@
-"""``scan-station sync``: settle adjustments whose answer never came and send the queued ones."""
+"""``scan-station sync``: settle adjustments whose response never came and send the queued ones."""
 
 from __future__ import annotations
 
@@ -19,14 +19,14 @@ from station.ledger.service import DEFAULT_SETTLE_DELAY
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "sync",
-        help="send queued adjustments and settle those without an answer",
-        description="Read back the lots of adjustments that were sent without an answer and settle them, "
+        help="send queued adjustments and settle those without a response",
+        description="Read back the lots of adjustments that were sent without a response and settle them, "
         "then send the queued ones in order. Prints what it did. Exits 0 when nothing is left, 3 when "
         "some adjustment still waits or needs an operator's review, 2 on errors.",
     )
     parser.add_argument(
         "--settle-delay", type=float, default=DEFAULT_SETTLE_DELAY, metavar="SECONDS",
-        help="seconds after a send without an answer before the lot is read back to settle it "
+        help="seconds after a send without a response before the lot is read back to settle it "
         f"(default {DEFAULT_SETTLE_DELAY:g})",
     )
     add_api_options(parser)

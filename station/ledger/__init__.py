@@ -1,5 +1,5 @@
 """The append-only ledger of scans and adjustments, the offline outbox and the settlement of adjustments
-whose answer never came."""
+whose response never came."""
 
 from station.ledger.models import (
     Adjustment,

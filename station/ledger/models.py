@@ -15,7 +15,7 @@ class AdjustmentState(StrEnum):
     SENT = "sent"  # the PATCH is being sent; with no later event after a restart it counts as unknown
     APPLIED = "applied"
     REJECTED = "rejected"  # the server refused it or the lot is gone: never applied
-    UNKNOWN = "unknown"  # sent, and no answer came back: the server may or may not have applied it
+    UNKNOWN = "unknown"  # sent, and no response came back: the server may or may not have applied it
     NEEDS_REVIEW = "needs_review"  # the read-back could not settle it: an operator decides
 
 
@@ -124,7 +124,7 @@ class JournalEntry:
 
 @dataclass
 class SyncReport:
-    """What one ``AdjustmentService.sync`` run did. Lists hold adjustment ids in the order handled."""
+    """Summary of one ``AdjustmentService.sync`` run. The lists contain adjustment ids in the order handled."""
 
     applied: list[str] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)

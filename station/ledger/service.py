@@ -7,8 +7,8 @@ read the lot (the base for settlement), append ``sent`` with that base, PATCH, t
 - 400/409/422 (``Rejected``) or 404 (``NotFound``): ``rejected`` with the server's reason.
 - 429 (``RateLimited``): back to ``pending``; the service waits ``retry_after`` and sends again.
 - The API cannot be reached (``Unavailable`` without ``maybe_applied`` and without a status): back to
-  ``pending``; the adjustment stays in the outbox and the run stops until the API is back.
-- No answer after sending (``maybe_applied``), a 5xx (a gateway may answer 502 after the backend
+  ``pending``. The adjustment stays in the outbox, and the run stops until the API is back.
+- No response after sending (``maybe_applied``), a 5xx (a gateway may respond 502 after the backend
   applied the change), a 2xx with a body that cannot be read, or any other error after sending:
   ``unknown``. It is never sent again blindly. After ``settle_delay`` seconds the lot is read back and
   ``station.ledger.settle`` judges it: applied, not applied (back to ``pending`` and sent again), or
@@ -57,12 +57,12 @@ from station.ledger.store import Ledger
 
 log = logging.getLogger(__name__)
 
-# Seconds to wait after a send without an answer before reading the lot back. It must exceed the time a
+# Seconds to wait after a send without a response before reading the lot back. It must exceed the time a
 # request can still spend on the server after the station gave up on it (the client's read timeout is
 # the usual bound: BlendClient reads for up to 15 s by default), or a late PATCH could land after the
 # read-back judged it "not applied".
 DEFAULT_SETTLE_DELAY = 20.0
-# Seconds one run spends at most waiting on 429 answers before it leaves the rest for the next run.
+# Seconds one run spends at most waiting on 429 responses before it leaves the rest for the next run.
 DEFAULT_RATE_LIMIT_BUDGET = 10.0
 # Seconds a 429 without Retry-After makes the service wait.
 DEFAULT_RETRY_AFTER = 1.0
@@ -133,11 +133,11 @@ class AdjustmentService:
         known_lot: Lot | None = None,
     ) -> AdjustmentResult:
         """Record an adjustment of ``delta`` units to the lot and send it, after any earlier ones of the
-        same lot. Never raises for network trouble: the result's state says what happened.
+        same lot. Never raises for network trouble: the result's state tells what happened.
 
         ``applied`` comes with the server's lot, ``rejected`` with the server's reason. ``pending`` means
         queued in the outbox (API unreachable, or waiting behind an earlier adjustment of the lot);
-        ``unknown`` means sent without an answer, to be settled by a later ``sync``. ``known_lot`` is the
+        ``unknown`` means sent without a response, to be settled by a later ``sync``. ``known_lot`` is the
         lot as the caller showed it; it is recorded, but the base for settlement is always read fresh.
         Raises ValueError for an empty lot id or a zero or non-integer delta.
         """
@@ -163,6 +163,7 @@ class AdjustmentService:
                             blocked_by = self.ledger.adjustment(queued.id)
                         break
             lot = self._lots.pop(adjustment.id, None)
+            self._lots.clear()
         self._notify_change()
 
         current = self.ledger.adjustment(adjustment.id)
@@ -178,7 +179,7 @@ class AdjustmentService:
 
     def sync(self) -> SyncReport:
         """Settle adjustments in doubt and send the outbox in order. Never raises for network trouble;
-        ``SyncReport.unreachable`` says why a run stopped early."""
+        ``SyncReport.unreachable`` gives the reason a run stopped early."""
         report = SyncReport()
         with self._sending() as acquired:
             if not acquired:
@@ -262,12 +263,17 @@ class AdjustmentService:
         self._loop_wake.set()
 
     def _loop(self, interval: float) -> None:
+        last_stop_reason: str | None = None  # logged once until it changes, not on every tick while offline
         while not self._loop_stop.is_set():
             try:
                 if self.outbox_count():
                     report = self.sync()
-                    if report.unreachable:
-                        log.info("sync stopped early: %s", report.unreachable)
+                    if report.unreachable != last_stop_reason:
+                        if report.unreachable:
+                            log.info("background sync stopped early: %s", report.unreachable)
+                        else:
+                            log.info("background sync reached the inventory service again")
+                        last_stop_reason = report.unreachable
             except Exception:  # noqa: BLE001 - the loop must survive a bug in one run; the next run retries
                 log.exception("background sync failed")
             self._loop_wake.wait(interval)
@@ -283,7 +289,8 @@ class AdjustmentService:
             try:
                 self._file_lock.acquire(timeout=self.lock_timeout)
             except FileLockTimeout:
-                log.warning("another process holds %s; adjustments stay queued", self._file_lock.lock_file)
+                log.warning("send lock %s is taken by another process; adjustments stay queued",
+                            self._file_lock.lock_file)
                 yield False
                 return
             try:
@@ -328,7 +335,7 @@ class AdjustmentService:
                 return _Outcome.WAITING
 
     def _read_lot(self, lot_id: str) -> Lot:
-        """GET the lot, waiting out 429 answers within the run's budget. Raises NotFound or _Stop."""
+        """GET the lot, waiting out 429 responses within the run's budget. Raises NotFound or _Stop."""
         while True:
             try:
                 return self.client.get_lot(lot_id)
@@ -339,7 +346,7 @@ class AdjustmentService:
             except Unavailable as exc:
                 raise _Stop(tr("The inventory service cannot be reached: {error}").format(error=exc)) from exc
             except ProtocolError as exc:
-                raise _Stop(tr("The inventory service sent an unreadable answer: {error}").format(error=exc)) \
+                raise _Stop(tr("The inventory service sent an unreadable response: {error}").format(error=exc)) \
                     from exc
 
     def _wait_rate_limit(self, exc: RateLimited) -> None:
@@ -408,11 +415,11 @@ class AdjustmentService:
                                             quantity=lot.current_quantity, updated_at=lot.updated_at)
 
     def _mark_unknown(self, adjustment: Adjustment, error: str) -> Adjustment:
-        log.warning("adjustment %s of lot %s sent without an answer (%s); it will be settled from a "
+        log.warning("adjustment %s of lot %s sent without a response (%s); it will be settled from a "
                     "read-back", adjustment.id, adjustment.lot_id, error)
         return self.ledger.append_event(
             adjustment.id, AdjustmentState.UNKNOWN,
-            reason=tr("Sent, but no answer came back ({error}); the lot will be checked.").format(error=error))
+            reason=tr("Sent, but no response came back ({error}); the lot will be checked.").format(error=error))
 
     def _settle(self, adjustment: Adjustment, *, notify: bool, report: SyncReport | None) -> Adjustment:
         """Read the lot back and settle an adjustment in doubt. Returns the new current state."""

@@ -1,6 +1,6 @@
-"""Settle an adjustment whose answer never came, from the lot as read back afterwards.
+"""Settle an adjustment whose response never came, from the lot as read back afterwards.
 
-The quantity PATCH adds a delta and is not idempotent, so an adjustment that was sent without an answer
+The quantity PATCH adds a delta and is not idempotent, so an adjustment that was sent without a response
 (a read timeout, a dropped connection, or a station killed mid-request) is never sent again blindly.
 Just before each send the station reads the lot and records that base: quantity ``q0`` and
 ``updated_at`` ``u0``. Every earlier adjustment of the same lot from this ledger is settled before that
@@ -62,7 +62,7 @@ def settle(
     """Judge whether an adjustment of ``delta`` was applied, from the base read before sending and the
     lot read back now. The cases are listed in the module docstring."""
     if delta == 0:
-        raise ValueError("delta must not be 0: a zero change cannot be told apart from no change")
+        raise ValueError("invalid delta 0: a change of 0 cannot be told apart from a change that was not applied")
     if base_quantity is None:
         return Settlement(Verdict.NEEDS_REVIEW,
                           tr("No quantity was recorded before sending, so the read-back cannot be compared."))

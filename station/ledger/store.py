@@ -1,7 +1,7 @@
 """The station's append-only ledger: every scan and every adjustment, in a SQLite file (WAL mode).
 
 Nothing is ever updated or deleted: triggers raise on UPDATE and DELETE of every table. An adjustment
-is one row in ``adjustments`` plus one row in ``adjustment_events`` per state change; its current state
+is one row in ``adjustments`` plus one row in ``adjustment_events`` per state change. Its current state
 is that of its latest event (the ``adjustment_current`` view). The file may be shared by several
 processes (the window and a ``scan-station adjust`` run): SQLite serializes the writes, and the
 service's file lock makes sure that only one process sends adjustments at a time.

@@ -1,6 +1,6 @@
 """A station process for the chaos test: signs in, settles what a killed run left, and adjusts lots.
 
-It runs until the ledger holds ``--count`` adjustments and nothing waits, then exits 0. The test kills
+It runs until the ledger contains ``--count`` adjustments and nothing waits, then exits 0. The test kills
 it with SIGKILL at random moments and starts it again on the same data folder, so the progress lives
 only in the ledger. Every ``--reject-every``-th adjustment removes far more than any lot holds, so
 the server must reject it.

@@ -132,7 +132,7 @@ def test_chaos_kills_and_faults(tmp_path, applied_changes):
                                "WHERE state = 'unknown'").fetchone()[0]
         sends = raw.execute("SELECT COUNT(*) FROM adjustment_events WHERE state = 'sent'").fetchone()[0]
     raw.close()
-    # The faults must have left answers missing, or the run proved nothing about settlement.
+    # The faults must have left responses missing, or the run proved nothing about settlement.
     print(f"chaos: {len(adjustments)} adjustments, {in_doubt} in doubt, {sends} sends, {kills} kills")
     assert in_doubt >= 5, f"{in_doubt} adjustments in doubt, {sends} sends, {kills} kills"
     states = Counter(adjustment.state for adjustment in adjustments)

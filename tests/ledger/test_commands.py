@@ -96,7 +96,7 @@ def test_adjust_wrong_password_exit_2(sandbox, data_dir, capsys):
 
 
 def test_adjust_queued_behind_unknown_exit_3(api_options, sandbox, data_dir, capsys):
-    # An earlier adjustment of the lot was sent just now without an answer: the new one must wait.
+    # An earlier adjustment of the lot was sent just now without a response: the new one must wait.
     ledger = Ledger(ledger_path(data_dir))
     earlier = ledger.create_adjustment(LOT_MUPIROCIN_ID, -1)
     ledger.append_event(earlier.id, AdjustmentState.SENT, quantity=MUPIROCIN_START)

@@ -18,7 +18,7 @@ SETTLE_DELAY = 15.0
 
 
 class FakeClock:
-    """A wall clock that starts at the real time and moves only when told, shared by ledger and service."""
+    """A wall clock for both ledger and service that starts at the real time and moves only when advanced."""
 
     def __init__(self) -> None:
         self.now = time.time()
@@ -38,7 +38,7 @@ class FakeClock:
 class PatchFaults(httpx.HTTPTransport):
     """The real HTTP transport, which switches a sandbox fault on for the next quantity PATCHes only.
 
-    The sandbox applies a fault to every request, so without this a dropped answer would also hit the
+    The sandbox applies a fault to every request, so without this a dropped response would also hit the
     GET that reads the base before the PATCH.
     """
 
@@ -131,7 +131,7 @@ def test_adjust_below_zero_rejected(service, sandbox):
     assert result.lot is None
     assert "below zero" in (result.reason or "")
     assert sandbox.get_lot_quantity(LOT_EMPTY_ID) == 0
-    assert service.attention() == []  # the operator saw this one in the answer
+    assert service.attention() == []  # the operator saw this one in the result
 
 
 def test_adjust_unknown_lot_rejected(service):
@@ -156,7 +156,7 @@ def test_known_lot_is_recorded(service, client, ledger):
     assert stored.seen_updated_at == shown.updated_at
 
 
-# -- answers lost ------------------------------------------------------------------------------------
+# -- responses lost-----------------------------------------------------------------------------------
 
 
 def test_drop_after_settled_applied_once(service, sandbox, clock, ledger, patch_faults):
@@ -330,7 +330,7 @@ def test_crash_after_sent_not_applied(service, sandbox, ledger, client, clock):
 
 def test_crash_after_sent_applied(service, sandbox, ledger, client, clock):
     adjustment = _record_sent(ledger, client, LOT_MUPIROCIN_ID, -3)
-    client.adjust_quantity(LOT_MUPIROCIN_ID, -3)  # the request reached the server; the answer was lost
+    client.adjust_quantity(LOT_MUPIROCIN_ID, -3)  # the request reached the server; the response was lost
 
     clock.advance(SETTLE_DELAY + 1)
     report = service.sync()

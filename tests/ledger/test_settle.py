@@ -1,4 +1,4 @@
-"""The settlement rule for adjustments whose answer never came, one test per case."""
+"""The settlement rule for adjustments whose response never came, one test per case."""
 
 from __future__ import annotations
 
@@ -37,7 +37,8 @@ def test_other_edit_with_same_quantity_needs_review():
 def test_interleaved_changes_need_review():
     result = settle(delta=-3, base_quantity=50, base_updated_at=BASE_TIME, quantity=44, updated_at=LATER)
     assert result.verdict is Verdict.NEEDS_REVIEW
-    assert "50" in result.explanation and "44" in result.explanation
+    assert "50" in result.explanation
+    assert "44" in result.explanation
 
 
 def test_quantity_moved_without_timestamp_needs_review():
