@@ -2,7 +2,7 @@
 
 The pipeline calls ``CameraBridge.handle_event`` on its worker threads. The bridge lives in the GUI thread,
 so Qt delivers the signals it emits there through queued connections. Preview frames go through a
-one-slot holder as in the pipeline: a GUI that paints slower than the camera sees the latest frame and
+one-slot holder as in the pipeline, so a GUI that paints slower than the camera gets the latest frame and
 never builds a queue of old ones.
 """
 

@@ -1,7 +1,7 @@
 """Reading barcodes from image files, video files and cameras with zxing-cpp and pyzbar.
 
-``decode_image`` reads still images thoroughly; ``CameraPipeline`` captures and decodes camera frames
-in worker threads and reports ``ScanEvent``s that carry the same text and AIM symbology identifier as a
+``decode_image`` reads still images thoroughly. ``CameraPipeline`` captures and decodes camera frames
+in worker threads and reports ``ScanEvent``s, which carry the same text and AIM symbology identifier as a
 keyboard-wedge scan.
 """
 

@@ -18,7 +18,7 @@ CaptureSource = int | str | os.PathLike[str]
 
 
 class CaptureOpenError(Exception):
-    """A camera or video file could not be opened; the message names it and says what to do."""
+    """A camera or video file could not be opened. The message names it and the fix."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """The ``DecodedCode`` that image and camera decoding produce, and the rules that normalize it.
 
-zxing-cpp 3.1 and pyzbar 0.1.9 name formats differently and write EAN/UPC content in different forms
-(zxing-cpp reports a UPC-A as a 13-digit EAN-13 and expands a UPC-E to 13 digits; pyzbar reports a UPC-A as
-an EAN-13 unless UPC-A is in its symbol list). This module gives both decoders' results one form, so that
+zxing-cpp 3.1 and pyzbar 0.1.9 name formats differently and write EAN/UPC content in different forms.
+zxing-cpp reports a UPC-A as a 13-digit EAN-13 and expands a UPC-E to 13 digits. pyzbar reports a UPC-A as
+an EAN-13 unless UPC-A is in its symbol list. This module gives both decoders' results one form, so that
 the same printed code gives the same ``text`` whichever decoder read it.
 """
 
@@ -86,8 +86,8 @@ class DecodedCode:
     """One code read from an image or a camera frame.
 
     ``text`` is the decoded content as a scanner would type it: GS1 separators as the GS control character
-    (``\\x1d``), no parentheses around AIs, a UPC-A as 12 digits and a UPC-E as 8. ``data`` holds the raw
-    bytes (the same content, and the only one for binary codes, whose ``text`` is empty). ``symbology`` is
+    (``\\x1d``), no parentheses around AIs, a UPC-A as 12 digits and a UPC-E as 8. ``data`` contains the raw
+    bytes, which are the only content of binary codes (their ``text`` is empty). ``symbology`` is
     the AIM symbology identifier such as ``]E0``, ``]C1`` or ``]d2``. ``position`` holds the four corners
     in pixel coordinates of the decoded image: top-left, top-right, bottom-right, bottom-left as the code
     reads. ``decoder`` is ``"zxing"``, ``"zbar"`` or ``"both"``.

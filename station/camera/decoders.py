@@ -142,8 +142,8 @@ def code_from_zbar(result: pyzbar.Decoded, scale: float = 1.0, offset: Point = (
 
 
 def merge_reads(reads: Iterable[DecodedCode]) -> list[DecodedCode]:
-    """Merge reads of the same code, keeping zxing-cpp's version (its AIM identifier tells GS1-128 from
-    Code 128) and marking it ``both`` when the two decoders agree. Keeps the order of first reads."""
+    """Merge reads of the same code, keeping zxing-cpp's version (its AIM identifier distinguishes GS1-128
+    from Code 128) and marking it ``both`` when the two decoders agree. Keeps the order of first reads."""
     merged: dict[str, DecodedCode] = {}
     for code in reads:
         known = merged.get(code.key)

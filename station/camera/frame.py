@@ -1,8 +1,8 @@
 """Fast decoding of camera frames, and the rule that turns per-frame reads into scans.
 
-A frame must cost well under 33 ms at 1920x1080 on one core, so ``FrameDecoder`` runs zxing-cpp on every
-frame with the camera formats and without rotation or inversion, and pyzbar (slower, but better at
-blurred EAN/UPC) only on regions where zxing-cpp found a 1D code it could not decode, and on a
+A frame must cost well under 33 ms at 1920x1080 on one core. So ``FrameDecoder`` runs zxing-cpp on every
+frame, with the camera formats and without rotation or inversion. pyzbar is slower but better at blurred
+EAN/UPC, so it runs only on regions where zxing-cpp found a 1D code it could not decode, and on a
 half-size copy every few frames.
 """
 
@@ -32,7 +32,7 @@ class FrameDecoder:
     """Decode camera frames with the fast restricted settings.
 
     ``hook(decoder_name)`` is called on the decoding thread right before each decoder call, with
-    ``"zxing"`` or ``"zbar"``; tests use it to see where and how often decoding runs.
+    ``"zxing"`` or ``"zbar"``. Tests use it to check where and how often decoding runs.
     """
 
     def __init__(
@@ -117,8 +117,8 @@ class ScanConfirmer:
 
     zxing-cpp misread one EAN-13 as another valid number on about 6 % of webcam frames (measured on a
     2-core Debian 12 machine with zxing-cpp 3.1.1), so one read is not enough. A code that has been
-    absent for ``forget_after`` consecutive frames is forgotten, so showing it again scans it again;
-    unconfirmed reads older than that are forgotten too, so two misreads far apart do not add up.
+    absent for ``forget_after`` consecutive frames is forgotten, so showing it again scans it again.
+    Unconfirmed reads older than that are forgotten too, so two misreads far apart do not add up.
     """
 
     def __init__(self, confirm_reads: int = 2, forget_after: int = 15) -> None:

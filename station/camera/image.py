@@ -128,7 +128,7 @@ def _count(candidates: dict[str, _Candidate], code: DecodedCode, plain: bool) ->
     candidate.in_plain_attempt |= plain
     candidate.decoders.add(code.decoder)
     if code.decoder == "zxing" and candidate.code.decoder != "zxing":
-        candidate.code = code  # zxing-cpp's AIM identifier tells GS1-128 (]C1) from Code 128 (]C0)
+        candidate.code = code  # only zxing-cpp's AIM identifier distinguishes GS1-128 (]C1) from Code 128 (]C0)
 
 
 def _with_decoders(candidate: _Candidate) -> DecodedCode:

@@ -116,8 +116,8 @@ class CameraPipeline:
     """Capture frames from ``source`` (a camera index or a video file path) and decode them off the
     caller's thread.
 
-    ``pace`` applies to video files: "realtime" plays at the file's frame rate and drops frames the
-    decoder cannot keep up with, as a camera does; "lockstep" hands every frame to the decoder as fast as
+    ``pace`` applies to video files. "realtime" plays at the file's frame rate and drops frames the
+    decoder cannot keep up with, as a camera does. "lockstep" hands every frame to the decoder as fast as
     it decodes them, which makes frame counts reproducible in tests. Cameras always run in real time.
     ``loop`` restarts a video file at its end, for demos.
     """

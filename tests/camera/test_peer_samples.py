@@ -25,7 +25,8 @@ def read_expected_counts() -> dict[str, int]:
     lines = (PEER_SAMPLES / "README.md").read_text(encoding="utf-8").splitlines()
     rows = [line for line in lines if line.startswith("|") and not line.startswith("|---")]
     header = [cell.strip() for cell in rows[0].strip("|").split("|")]
-    assert header[0] == "folder" and header[-1] == "zxing-cpp or pyzbar", header
+    assert header[0] == "folder", header
+    assert header[-1] == "zxing-cpp or pyzbar", header
     for row in rows[1:]:
         cells = [cell.strip() for cell in row.strip("|").split("|")]
         numbers = [int(n) for n in re.findall(r"\d+", cells[-1])]
