@@ -396,3 +396,22 @@ def test_on_change_called(ledger, client, clock):
                                  on_change=lambda: calls.append(adjuster.outbox_count()))
     adjuster.adjust(LOT_MUPIROCIN_ID, 1)
     assert calls == [0]
+
+
+def test_send_lock_held_elsewhere_queues(ledger, client, clock, sandbox):
+    from filelock import FileLock
+
+    other_process = FileLock(str(ledger.path) + ".send.lock", thread_local=False)
+    other_process.acquire()
+    try:
+        adjuster = AdjustmentService(ledger, client, clock=clock, sleep=clock.sleep, lock_timeout=0.2)
+        result = adjuster.adjust(LOT_MUPIROCIN_ID, -1)
+        assert result.state is AdjustmentState.PENDING
+        assert "Another station program" in (result.reason or "")
+        assert adjuster.sync().unreachable
+        assert sandbox.get_lot_quantity(LOT_MUPIROCIN_ID) == MUPIROCIN_START
+    finally:
+        other_process.release()
+
+    assert adjuster.sync().applied == [result.adjustment_id]
+    assert sandbox.get_lot_quantity(LOT_MUPIROCIN_ID) == MUPIROCIN_START - 1
