@@ -94,7 +94,9 @@ class SandboxServer:
     def _bind(self) -> socket.socket:
         """Bind and listen on host:port here, so that port 0 gives a known free port before uvicorn runs."""
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        sock = socket.socket(family, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets that name it, and without
+        # it every response waits about 40 ms for the peer's delayed ACK (Nagle).
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((self.host, self.port))
