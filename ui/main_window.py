@@ -299,8 +299,12 @@ class MainWindow(WindowTools, QMainWindow):
                 change=change, batch=batch, reason=reason)
             self._show_error(text)
         else:
-            text = self.tr("{change} for lot {batch} is in the outbox and will be sent when Blend answers").format(
-                change=change, batch=batch)
+            if state == "unknown":
+                text = self.tr("Blend did not answer about {change} for lot {batch}: the station checks whether it "
+                               "was applied and never sends it twice")
+            else:
+                text = self.tr("{change} for lot {batch} waits in the outbox and is sent when Blend answers")
+            text = text.format(change=change, batch=batch)
             self._banner(BannerState.WARN, text)
             self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, text)
             self._play("warning")

@@ -105,3 +105,39 @@ def test_gs1_scan_opens_exact_lot_sharing_gtin(qtbot, window):
     with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
         window.handle_scan(f"0100842135001022" f"17{expiry}10{target.batch_number}", "]d2")
     assert shown.args[0].id == target.id
+
+
+def test_offline_change_queues_then_applies(qtbot, tmp_path):
+    from station.sandbox.server import SandboxServer
+
+    server = SandboxServer(db_path=tmp_path / "outage.sqlite3").start()
+    port = server.port
+    client = BlendClient(server.url, connect_timeout=1, read_timeout=3)
+    client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+    (tmp_path / "outage-station").mkdir()
+    main = build_window(Connection(client, tmp_path / "outage-station", "Blend", demo=False))
+    qtbot.addWidget(main)
+    main.show()
+    try:
+        with qtbot.waitSignal(main.lot_shown, timeout=15000):
+            main.handle_scan("712345678904")
+        server.stop()
+        with qtbot.waitSignal(main.adjustment_finished, timeout=15000) as finished:
+            main.request_adjustment(-1)
+        assert finished.args[0].state.value == "pending"
+        assert "outbox" in main.banner.text.text()
+        qtbot.waitUntil(lambda: "Outbox 1" in main.header.outbox.text(), timeout=10000)
+
+        with qtbot.waitSignal(main.scan_finished, timeout=15000):
+            main.handle_scan("712345678904")
+        assert "Offline" in main.header.source.text()
+        assert "cache" in main.card.status.text()
+
+        server = SandboxServer(db_path=tmp_path / "outage.sqlite3", port=port).start()
+        qtbot.waitUntil(lambda: "Outbox 0" in main.header.outbox.text(), timeout=20000)
+        assert server.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 79
+    finally:
+        main.runner.wait_for_done(15000)
+        QApplication.removeEventFilter(QApplication.instance(), main.wedge)
+        main.session.close()
+        server.stop()
