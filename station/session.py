@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class ScanResult:
-    """What one scan led to: the resolution and the ledger entry that recorded it."""
+    """The outcome of one scan: the resolution and the ledger entry that recorded it."""
 
     resolution: Resolution
     scan_id: str | None
@@ -67,7 +67,7 @@ class StationSession:
     # -- scans ------------------------------------------------------------------------------------
 
     def handle_scan(self, text: str, symbology: str | None = None) -> ScanResult:
-        """Parse, resolve and record one scan. Never raises for bad input: the result says what went wrong."""
+        """Parse, resolve and record one scan. Never raises for bad input: the result describes what went wrong."""
         from station.codes import parse_scan
 
         scan = parse_scan(text, symbology=symbology)

@@ -30,7 +30,7 @@ class Settings(BaseModel):
     # Scanner (keyboard wedge)
     keyboard_layout: Literal["us", "fr", "de", "uk", "it"] = Field(
         "us", description="the host's keyboard layout, for a scanner that types US key positions")
-    max_key_gap_ms: int = Field(35, ge=5, le=500, description="longest gap between two keys of a scanner burst")
+    max_key_gap_ms: int = Field(35, ge=5, le=500, description="maximum gap between two keys of a scanner burst")
     min_scan_length: int = Field(4, ge=1, le=64, description="shortest text taken as a scan")
     scan_prefix: str = Field("", max_length=16, description="text the scanner sends before each code")
     idle_end_ms: int | None = Field(None, ge=20, le=2000,
@@ -44,7 +44,7 @@ class Settings(BaseModel):
     camera_index: int | None = Field(None, ge=0, le=16)
 
     def wedge_config(self):
-        """The WedgeConfig these settings describe."""
+        """Build the WedgeConfig that these settings describe."""
         from station.codes.wedge import WedgeConfig
 
         return WedgeConfig(

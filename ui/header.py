@@ -66,7 +66,11 @@ class HeaderBar(QFrame):
             text += "  " + self.tr("{icon} {count} to review").format(icon=theme.ICON_WARN, count=attention)
         self.outbox.setText(text)
         weight = "bold" if count or attention else "normal"
-        color = theme.ERROR_COLOR if attention else theme.WARN_COLOR if count else "palette(window-text)"
+        color = "palette(window-text)"
+        if attention:
+            color = theme.ERROR_COLOR
+        elif count:
+            color = theme.WARN_COLOR
         self.outbox.setStyleSheet(f"color: {color}; font-weight: {weight};")
 
     def set_operator(self, name: str | None) -> None:

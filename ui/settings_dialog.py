@@ -23,7 +23,7 @@ LAYOUT_NAMES = {"us": "US (QWERTY)", "fr": "French (AZERTY)", "de": "German (QWE
 
 
 class SettingsDialog(QDialog):
-    """Edits a copy of the settings; ``result_settings`` holds the validated copy after Save."""
+    """Edits a copy of the settings. After Save, ``result_settings`` is the validated copy."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None):
         super().__init__(parent)

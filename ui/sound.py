@@ -1,5 +1,5 @@
 """Feedback sounds by outcome: good read, warning, error. Silent where no audio device or no
-QtMultimedia exists, and it says so once in the log, not on every scan."""
+QtMultimedia exists, logged once, not on every scan."""
 
 from __future__ import annotations
 

@@ -25,12 +25,12 @@ log = logging.getLogger(__name__)
 class Outcome(StrEnum):
     FOUND = "found"  # exactly one lot
     SEVERAL = "several"  # several lots; the operator picks one (first-expiring first)
-    BATCH_NOT_FOUND = "batch_not_found"  # GTIN known, scanned batch unknown; ``lots`` holds the GTIN's lots
+    BATCH_NOT_FOUND = "batch_not_found"  # GTIN known, scanned batch unknown: ``lots`` are the GTIN's lots
     NOT_FOUND = "not_found"
     INVALID = "invalid"  # the scan is unreadable for certain; it was not looked up
     CHOOSE_READING = "choose_reading"  # an ambiguous scan: the operator chooses one of ``readings``
     NOT_INVENTORY = "not_inventory"  # a Blend barcode of a patient, order, user, prescription or product
-    ERROR = "error"  # the lookup failed (network, server); ``message`` says why
+    ERROR = "error"  # the lookup failed (network, server): ``message`` gives the reason
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Resolution:
     warnings: list[str] = field(default_factory=list)
     reading: Reading | None = None  # the reading that was taken, for an ambiguous scan or a fallback
     readings: list[Reading] = field(default_factory=list)  # the choices, for CHOOSE_READING
-    from_cache_age: float | None = None  # seconds, when the answer came from the offline cache
+    from_cache_age: float | None = None  # seconds, when the lots came from the offline cache
 
     @property
     def lot(self) -> Lot | None:
@@ -67,7 +67,7 @@ def _gtin14_of_upc(upc: str | None) -> str | None:
 
 
 def _ndc10s_of_upc(upc: str | None) -> set[str]:
-    """The 10-digit NDCs a lot's ``upc`` field may hold (pharmacies often store ``0409-4903-11`` there)."""
+    """Return the 10-digit NDCs a lot's ``upc`` field may contain (pharmacies often store ``0409-4903-11`` there)."""
     if not upc:
         return set()
     from station.codes import ndc10_digits_from_inventory_upc
@@ -81,14 +81,14 @@ def _ndc10s_of_upc(upc: str | None) -> set[str]:
 
 
 def drug_ndc10(gtin14: str | None) -> str | None:
-    """The NDC-10 inside a US drug GTIN-14 (indicator, then ``03``, then the NDC-10, then the check digit)."""
+    """Return the NDC-10 inside a US drug GTIN-14 (indicator, then ``03``, then the NDC-10, then the check digit)."""
     if gtin14 and len(gtin14) == 14 and gtin14[1:3] == "03":
         return gtin14[3:13]
     return None
 
 
 def base_unit_gtin14(gtin14: str) -> str | None:
-    """The GTIN-14 of the base unit inside a case-level GTIN (packaging indicator 1 to 8)."""
+    """Return the GTIN-14 of the base unit inside a case-level GTIN (packaging indicator 1 to 8)."""
     if len(gtin14) != 14 or gtin14[0] not in "12345678":
         return None
     body = "0" + gtin14[1:13]
@@ -125,7 +125,7 @@ class LotIndex:
         return len(self.lots)
 
     def lots_for_gtin(self, gtin14: str) -> list[Lot]:
-        """Lots whose UPC is this GTIN, or, for a drug GTIN, whose ``upc`` field holds its NDC."""
+        """Lots whose UPC is this GTIN, or, for a drug GTIN, whose ``upc`` field contains its NDC."""
         found: dict[int, Lot] = {id(lot): lot for lot in self.by_gtin.get(gtin14, [])}
         ndc = drug_ndc10(gtin14)
         if ndc:
@@ -167,7 +167,7 @@ class LotIndex:
         return result
 
     def _resolve_typed_product_code(self, scan: Scan) -> Resolution | None:
-        """A UPC or NDC typed the way the inventory stores it (``7-12345-67890-4``, ``0409-4903-11``).
+        """Resolve a UPC or NDC typed the way the inventory stores it (``7-12345-67890-4``, ``0409-4903-11``).
 
         Scanners never send hyphens, so this reading comes after every scanner reading and after the
         batch numbers."""
@@ -241,7 +241,7 @@ class LotIndex:
         return Resolution(
             Outcome.NOT_FOUND,
             scan,
-            message=tr("The code {text} holds no product code or batch number to look up.").format(text=scan.text),
+            message=tr("The code {text} contains no product code or batch number to look up.").format(text=scan.text),
         )
 
     def _resolve_gtin(self, scan: Scan, gtin14: str, batch: str | None, expiry: dt.date | None) -> Resolution:

@@ -27,13 +27,13 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 1
 # A scan that matches nothing reloads the index first when it is older than this: the lot may be new.
 RELOAD_ON_MISS_AFTER_SECONDS = 10.0
-# After Blend was unreachable, scans answer from the cache without calling it for this long.
+# After Blend was unreachable, scans are resolved from the cache without calling it for this long.
 OFFLINE_RETRY_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
 class DataSource:
-    """Where the last answer came from, for the window's header."""
+    """The origin of the lot data in use, for the window's header."""
 
     online: bool
     fetched_at: float | None  # epoch seconds of the lot list in use
@@ -129,7 +129,7 @@ class InventoryService:
 
     def resolve(self, scan: Scan, *, fresh_lot: bool = True) -> Resolution:
         """Resolve a scan to lots. When online, a single found lot is read back from Blend so the card shows
-        the server's current quantity; when Blend is unreachable the cached lots answer, marked with their
+        the server's current quantity. When Blend is unreachable, the cached lots are used, marked with their
         age."""
         if self._fetched_at is None:
             error = self._try_refresh()
@@ -191,7 +191,7 @@ class InventoryService:
             self._online = False
             self._offline_at = self._clock()
             self._last_error = str(exc)
-            log.info("Blend unreachable, answering from the cache: %s", exc)
+            log.info("Blend unreachable, using the cached lot: %s", exc)
             return
         except NotFound:
             result.outcome = Outcome.NOT_FOUND
