@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 import logging
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from biip import ParseError
 from biip.gs1_application_identifiers import _GS1_APPLICATION_IDENTIFIERS, GS1ApplicationIdentifier
@@ -50,7 +50,7 @@ class Element:
         return f"({self.ai}){self.value}"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled_pattern(ai: str) -> re.Pattern[str]:
     return re.compile(_GS1_APPLICATION_IDENTIFIERS[ai].pattern)
 

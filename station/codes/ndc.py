@@ -80,7 +80,8 @@ def _unpad_ndc11(digits: str) -> tuple[str, ...]:
 
 
 def ndc10_digits_from_inventory_upc(upc: str | None) -> tuple[str, ...] | None:
-    """Recognize an NDC stored in a lot's ``upc`` field and return its NDC-10 digits in the order a drug GTIN carries them.
+    """Recognize an NDC stored in a lot's ``upc`` field and return its NDC-10 digits in the order a drug
+    GTIN carries them.
 
     Accepts the hyphenated 10-digit forms (4-4-2 ``0409-4903-11``, 5-3-2, 5-4-1), the hyphenated 11-digit
     form (5-4-2 ``00409-4903-11``), an ``NDC`` prefix, and bare 10 or 11 digits. Returns a tuple because

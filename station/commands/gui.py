@@ -11,7 +11,8 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true",
                         help="start the built-in sandbox with demo data and open the window signed in to it")
     parser.add_argument("--self-test", action="store_true",
-                        help="check resources, decoders and the ledger headless, print what failed, exit 0 if all passed")
+                        help="check resources, decoders and the ledger headless, print what failed, "
+                        "exit 0 if all passed")
     add_api_options(parser)
     add_data_dir_option(parser)
 
