@@ -10,21 +10,26 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station import APP_ID, APP_NAME, __version__, paths
 from station.commands.common import API_URL_ENV, EMAIL_ENV, PASSWORD_ENV, CommandError
 from station.logsetup import setup_logging
+
+if TYPE_CHECKING:
+    from station.blend.client import BlendClient
+    from station.sandbox.server import SandboxServer
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Connection:
-    client: object
+    client: BlendClient
     data_dir: Path
     label: str
     demo: bool
-    sandbox: object | None = None
+    sandbox: SandboxServer | None = None
     keychain_ok: bool = True
 
 
@@ -117,7 +122,8 @@ def run_window(args: argparse.Namespace) -> int:
 
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationDisplayName(APP_NAME)
     app.setWindowIcon(QIcon(str(resource_path("icons", "app.svg"))))
     theme.apply_app_font(app)
@@ -138,8 +144,10 @@ def run_window(args: argparse.Namespace) -> int:
             from station.credentials import store_refresh_token
 
             url, mail = dialog.url.text().strip(), dialog.email.text().strip()
-            keychain_ok = store_refresh_token(url, mail, dialog.client.refresh_token)
-            connection = Connection(dialog.client, data_dir, "Blend", False, keychain_ok=keychain_ok)
+            client = dialog.client
+            assert client is not None  # an accepted dialog without the demo has signed in
+            keychain_ok = store_refresh_token(url, mail, client.refresh_token)
+            connection = Connection(client, data_dir, "Blend", False, keychain_ok=keychain_ok)
 
     window = build_window(connection)
     window.show()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from station.blend.client import BlendClient
 from station.blend.errors import BlendError, Unauthorized, Unavailable
 from ui import theme
 from ui.workers import BackgroundRunner
@@ -27,7 +28,7 @@ class LoginDialog(QDialog):
     def __init__(self, api_url: str | None = None, email: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sign in to Blend"))
-        self.client = None
+        self.client: BlendClient | None = None
         self.demo_requested = False
         self.runner = BackgroundRunner(self)
         self.url = QLineEdit(api_url or DEFAULT_API_URL)
@@ -61,8 +62,6 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _start_sign_in(self) -> None:
-        from station.blend.client import BlendClient
-
         url, email, password = self.url.text().strip(), self.email.text().strip(), self.password.text()
         if not url.startswith(("https://", "http://")):
             self.message.setText(self.tr("The API address must start with https://, e.g. {url}").format(

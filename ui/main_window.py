@@ -13,7 +13,7 @@ import logging
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QFrame, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from station import APP_NAME
 from station.blend.errors import BlendError
@@ -28,6 +28,7 @@ from ui.header import HeaderBar
 from ui.history import HistoryList
 from ui.lot_card import LotCard, format_quantity
 from ui.pickers import LotPickerDialog, ReadingPickerDialog
+from ui.wedge_filter import WedgeFilter
 from ui.window_tools import WindowTools
 from ui.workers import BackgroundRunner
 
@@ -52,7 +53,8 @@ class MainWindow(WindowTools, QMainWindow):
         self._adjusting = False
         self._sync_running = False
         self._last_change: tuple[Lot, int] | None = None
-        self._dialog = None
+        self._dialog: QDialog | None = None  # the picker on screen, if any
+        self.wedge: WedgeFilter | None = None  # set by ui.app.build_window
         self.sounds = None  # set by the app: ui.sound.Sounds
         self.settings = Settings()
 

@@ -50,8 +50,9 @@ class ReviewDialog(QDialog):
         review, rejected = lists
         while self.rows.count():
             item = self.rows.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         if not review and not rejected:
             self.rows.addWidget(QLabel(self.tr("Nothing to review.")))
         for adjustment in review:

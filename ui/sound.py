@@ -4,6 +4,7 @@ QtMultimedia exists, logged once, not on every scan."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QObject, QUrl
 
@@ -18,7 +19,7 @@ class Sounds(QObject):
     def __init__(self, enabled: bool = True, parent: QObject | None = None):
         super().__init__(parent)
         self.enabled = enabled
-        self._effects: dict[str, object] = {}
+        self._effects: dict[str, Any] = {}  # QSoundEffect, whose module may be missing
         try:
             from PySide6.QtMultimedia import QMediaDevices, QSoundEffect
         except ImportError as exc:

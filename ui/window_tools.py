@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QMenu
 
 from ui import theme
 from ui.banner import BannerState
@@ -20,8 +21,37 @@ log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif", ".tif", ".tiff"}
 
 
-class WindowTools:
-    """Mixin for MainWindow: needs ``session``, ``runner``, ``handle_scan``, ``_banner`` and ``_show_error``."""
+if TYPE_CHECKING:
+    from station.session import StationSession
+    from station.settings import Settings
+    from ui.header import HeaderBar
+    from ui.history import HistoryList
+    from ui.sound import Sounds
+    from ui.workers import BackgroundRunner
+
+    _WindowBase = QMainWindow
+else:
+    _WindowBase = object
+
+
+class WindowTools(_WindowBase):
+    """Mixin for MainWindow, which provides the attributes and methods declared below."""
+
+    if TYPE_CHECKING:
+        session: StationSession
+        runner: BackgroundRunner
+        header: HeaderBar
+        history: HistoryList
+        view_menu: QMenu
+        tools_menu: QMenu
+        sounds: Sounds | None
+        settings: Settings
+        scans_paused: bool
+
+        def handle_scan(self, text: str, symbology: str | None = None) -> None: ...
+        def sync_now(self) -> None: ...
+        def _banner(self, state: BannerState, message: str) -> None: ...
+        def _show_error(self, message: str) -> None: ...
 
     def _build_tools(self) -> None:
         self.camera_dock: QDockWidget | None = None
@@ -49,9 +79,9 @@ class WindowTools:
     # -- camera -----------------------------------------------------------------------------------
 
     def show_camera(self, visible: bool) -> None:
-        if visible and self.camera_dock is None:
-            from ui.camera_panel import CameraPanel
+        from ui.camera_panel import CameraPanel
 
+        if visible and self.camera_dock is None:
             panel = CameraPanel()
             panel.scanned.connect(self.handle_scan)
             panel.error.connect(lambda message: self._show_error(message))
@@ -64,8 +94,9 @@ class WindowTools:
             panel.refresh_cameras()
         if self.camera_dock is not None:
             self.camera_dock.setVisible(visible)
-            if not visible:
-                self.camera_dock.widget().stop()
+            panel = self.camera_dock.widget()
+            if not visible and isinstance(panel, CameraPanel):
+                panel.stop()
 
     # -- image files ------------------------------------------------------------------------------
 
