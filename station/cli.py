@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_self_test()
     parser = build_parser()
     args = parser.parse_args(argv)
+    log_file = _setup_command_logging(args)
     try:
         return int(args.func(args) or 0)
     except CommandError as exc:
@@ -56,10 +57,46 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: one line on stderr, the trace in the log
-        log.exception("command failed")
-        print(f"scan-station: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+    except BrokenPipeError:
+        # The reader of our output went away (``journal | head``): not an error of ours.
+        _silence_stdout()
+        return 0
+    except Exception as exc:  # noqa: BLE001 - last resort: one line on stderr, the trace in the log file
+        log.error("command %s failed", args.command or "window", exc_info=True)
+        where = f" (details in {log_file})" if log_file else ""
+        print(f"scan-station: unexpected error: {exc.__class__.__name__}: {exc}{where}", file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if log_file is not None:
+            from station.logsetup import teardown_logging
+
+            teardown_logging()
+
+
+def _setup_command_logging(args: argparse.Namespace):
+    """Log a subcommand to the data folder's log file, and keep warnings off the terminal, where the
+    command's own messages go. The window sets up its own logging. Returns the log file, if any."""
+    if args.command is None or args.command == "sandbox":
+        return None
+    from station import paths
+    from station.logsetup import setup_logging
+
+    try:
+        return setup_logging(paths.data_dir(getattr(args, "data_dir", None)), level=logging.INFO, console=False)
+    except OSError:
+        logging.getLogger().addHandler(logging.NullHandler())
+        return None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
 
 
 if __name__ == "__main__":

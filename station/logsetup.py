@@ -44,14 +44,21 @@ def ring_handler() -> RingHandler | None:
     return _ring
 
 
+def teardown_logging() -> None:
+    """Remove and close the handlers that ``setup_logging`` added."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_scan_station", False):
+            root.removeHandler(handler)
+            handler.close()
+
+
 def setup_logging(data_dir: Path | None, *, level: int = logging.INFO, console: bool = True) -> Path | None:
     """Configure the root logger once; returns the log file path (None without a data folder)."""
     global _ring
     root = logging.getLogger()
     root.setLevel(level)
-    for handler in list(root.handlers):
-        if getattr(handler, "_scan_station", False):
-            root.removeHandler(handler)
+    teardown_logging()
     handlers: list[logging.Handler] = []
     log_file: Path | None = None
     if data_dir is not None:

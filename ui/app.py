@@ -12,8 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from station import APP_ID, APP_NAME, __version__, paths
-from station.commands.common import API_URL_ENV, EMAIL_ENV, PASSWORD_ENV, CommandError
+from station import APP_ID, APP_NAME, __version__
+from station.commands.common import (
+    API_URL_ENV,
+    EMAIL_ENV,
+    PASSWORD_ENV,
+    CommandError,
+    check_api_url,
+    resolve_data_dir,
+)
 from station.logsetup import setup_logging
 
 if TYPE_CHECKING:
@@ -87,15 +94,17 @@ def connect_api(api_url: str, email: str | None, password: str | None, data_dir:
 
 
 def run_window(args: argparse.Namespace) -> int:
-    data_dir = paths.data_dir(args.data_dir)
+    data_dir = resolve_data_dir(args)
     setup_logging(data_dir)
     log.info("%s %s starting, data in %s", APP_NAME, __version__, data_dir)
 
     api_url = args.api or os.environ.get(API_URL_ENV)
     email = args.email or os.environ.get(EMAIL_ENV)
     password = args.password or os.environ.get(PASSWORD_ENV)
-    if args.demo and api_url and args.api:
+    if args.demo and args.api:
         raise CommandError("choose --demo or --api URL, not both")
+    if api_url and not args.demo:
+        check_api_url(api_url)
 
     # Connecting before the QApplication exists keeps every network call off the GUI thread.
     connection: Connection | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from station import paths
@@ -17,6 +18,8 @@ from station.commands.common import (
     resolve_data_dir,
     sign_in,
 )
+
+log = logging.getLogger(__name__)
 
 
 def parse_delta(text: str) -> int:
@@ -55,16 +58,25 @@ def run(args: argparse.Namespace) -> int:
     _, email, _ = resolve_credentials(args)
     client = sign_in(args)
     ledger = Ledger(paths.ledger_path(folder))
+    lot = None
     try:
         with client:
             service = AdjustmentService(ledger, client)
             result = service.adjust(args.lot_id, args.delta, operator=email)
+            lot = result.lot
+            if result.state is AdjustmentState.APPLIED and lot is None:
+                # Another process (a parallel adjust or sync on this ledger) sent it and kept the server's lot.
+                lot = _read_lot(client, args.lot_id)
     finally:
         ledger.close()
 
     if result.state is AdjustmentState.APPLIED:
-        assert result.lot is not None
-        print_json(result.lot.model_dump(mode="json"))
+        if lot is None:
+            print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
+                  "applied, but the lot could not be read back to print it.", file=sys.stderr)
+            print_json({"id": args.lot_id})
+        else:
+            print_json(lot.model_dump(mode="json"))
         return EXIT_OK
     if result.state is AdjustmentState.REJECTED:
         print(f"scan-station: adjustment of lot {args.lot_id} by {args.delta:+d} rejected: {result.reason}",
@@ -79,3 +91,13 @@ def run(args: argparse.Namespace) -> int:
               f"{result.state.value}: {result.reason or 'no response came back'}. Run `scan-station sync` to "
               "settle it; it will not be sent twice.", file=sys.stderr)
     return EXIT_PENDING
+
+
+def _read_lot(client, lot_id: str):
+    from station.blend.errors import BlendError
+
+    try:
+        return client.get_lot(lot_id)
+    except BlendError as exc:
+        log.warning("lot %s could not be read back after its adjustment: %s", lot_id, exc)
+        return None

@@ -13,8 +13,8 @@ def add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--self-test", action="store_true",
                         help="check resources, decoders and the ledger headless, print what failed, "
                         "exit 0 if all passed")
-    add_api_options(parser)
-    add_data_dir_option(parser)
+    add_api_options(parser, top_level=True)
+    add_data_dir_option(parser, top_level=True)
 
 
 def run(args: argparse.Namespace) -> int:
