@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QFrame, QMainWindow, QMessageBox, QVBoxLa
 from station import APP_NAME
 from station.blend.errors import BlendError
 from station.blend.models import Lot
+from station.inventory.amount import large_change_warning
 from station.inventory.index import Outcome
 from station.session import ScanResult, StationSession
 from station.settings import Settings
@@ -51,6 +52,7 @@ class MainWindow(WindowTools, QMainWindow):
         self._scan_queue: collections.deque[tuple[str, str | None]] = collections.deque()
         self._scan_running = False
         self._adjusting = False
+        self._undoing = False  # the change in flight reverses the last one
         self._sync_running = False
         self._last_change: tuple[Lot, int] | None = None
         self._dialog: QDialog | None = None  # the picker on screen, if any
@@ -257,7 +259,7 @@ class MainWindow(WindowTools, QMainWindow):
 
     # -- adjustments ------------------------------------------------------------------------------
 
-    def request_adjustment(self, delta: int) -> None:
+    def request_adjustment(self, delta: int, *, undo: bool = False) -> None:
         lot = self.card.lot
         if lot is None or not lot.id:
             self._show_error(self.tr("Scan a lot first: no lot is on the screen."))
@@ -265,6 +267,11 @@ class MainWindow(WindowTools, QMainWindow):
         if self._adjusting:
             self._banner(BannerState.BUSY, self.tr("Still saving the last change\u2026"))
             return
+        question = large_change_warning(delta, lot.current_quantity, lot.initial_quantity, lot.unit_type)
+        if question and not undo and not self.confirm_large_change(question):
+            self._banner(BannerState.WARN, self.tr("Change not made."))
+            return
+        self._undoing = undo
         self._adjusting = True
         self.adjust_bar.set_busy(True)
         sign = "+" if delta > 0 else "\u2212"
@@ -277,6 +284,12 @@ class MainWindow(WindowTools, QMainWindow):
             lambda exc: self._adjust_failed(lot, delta, exc),
         )
 
+    def confirm_large_change(self, question: str) -> bool:
+        answer = QMessageBox.question(self, self.tr("Large change"), question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def _adjust_done(self, lot: Lot, delta: int, result) -> None:
         self._adjusting = False
         self.adjust_bar.set_busy(False)
@@ -288,12 +301,20 @@ class MainWindow(WindowTools, QMainWindow):
             new = result.lot
             if self.card.lot is not None and self.card.lot.id == new.id:
                 self._show_lot(new)
-            text = self.tr("Lot {batch} {change} \u2192 {quantity} saved").format(
-                batch=batch, change=change, quantity=format_quantity(new.current_quantity, new.unit_type))
+            if self._undoing:
+                template = self.tr("Undone: lot {batch} {change} \u2192 {quantity} saved")
+            else:
+                template = self.tr("Lot {batch} {change} \u2192 {quantity} saved")
+            text = template.format(batch=batch, change=change,
+                                   quantity=format_quantity(new.current_quantity, new.unit_type))
             self._banner(BannerState.OK, text)
             self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, text)
-            self._last_change = (new, delta)
-            self.adjust_bar.offer_undo()
+            if self._undoing:
+                self._last_change = None
+                self.adjust_bar.cancel_undo()
+            else:
+                self._last_change = (new, delta)
+                self.adjust_bar.offer_undo()
             self._play("good")
         elif state == "rejected":
             reason = result.reason or self.tr("no reason given")
@@ -328,7 +349,7 @@ class MainWindow(WindowTools, QMainWindow):
         self._last_change = None
         if self.card.lot is None or self.card.lot.id != lot.id:
             self._show_lot(lot)
-        self.request_adjustment(-delta)
+        self.request_adjustment(-delta, undo=True)
 
     # -- background upkeep ------------------------------------------------------------------------
 

@@ -36,3 +36,15 @@ def parse_amount(text: str) -> int:
             tr("{value} is larger than {limit:,}: check the amount.").format(value=value, limit=MAX_ABS_AMOUNT)
         )
     return value
+
+
+def large_change_warning(delta: int, current: int, initial: int | None, unit: str | None) -> str | None:
+    """Return a question for the operator when ``delta`` adds more than the lot ever held, a likely typo
+    (an extra digit, or a scanned code landing in the amount); None when the change looks ordinary.
+    Removals need no question: Blend rejects one that would take the lot below zero."""
+    largest = max(initial or 0, current, 1)
+    if delta <= largest:
+        return None
+    return tr("Add {delta:,} {unit} to a lot that holds {current:,} {unit} and started with {initial:,}?").format(
+        delta=delta, unit=unit or "", current=current, initial=initial or 0
+    ).replace("  ", " ")

@@ -21,3 +21,17 @@ def test_amount_rejects_zero_and_huge():
         parse_amount("0")
     with pytest.raises(AmountError, match="larger than"):
         parse_amount("5000000")
+
+
+def test_large_addition_asks_first():
+    from station.inventory.amount import large_change_warning
+
+    question = large_change_warning(1_000_000, 80, 100, "mg")
+    assert question is not None
+    assert "1,000,000 mg" in question
+    assert "80 mg" in question
+    assert large_change_warning(50, 80, 100, "mg") is None
+    assert large_change_warning(100, 80, 100, "mg") is None
+    assert large_change_warning(-1_000, 80, 100, "mg") is None
+    assert large_change_warning(1, 0, None, None) is None
+    assert large_change_warning(2, 0, None, None) is not None

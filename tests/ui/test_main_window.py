@@ -141,3 +141,53 @@ def test_offline_change_queues_then_applies(qtbot, tmp_path):
         QApplication.removeEventFilter(QApplication.instance(), main.wedge)
         main.session.close()
         server.stop()
+
+
+def test_f3_dispenses_one_product_unit(qtbot, window, sandbox):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    assert "\u2212100" in window.adjust_bar.dispense.text()
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        QTest.keyClick(window, Qt.Key.Key_F3)
+    # 100 mg per unit from a lot of 80 mg: Blend rejects it, and the window says why.
+    assert "below zero" in window.banner.text.text()
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+
+
+def test_ctrl_z_in_amount_field_undoes_change(qtbot, window, sandbox):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    amount = window.adjust_bar.amount
+    amount.setFocus()
+    qtbot.waitUntil(amount.hasFocus, timeout=5000)
+    QTest.keyClicks(amount, "-5")
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        QTest.keyClick(amount, Qt.Key.Key_Return)
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 75
+    with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
+        QTest.keyClick(amount, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+    assert amount.text() == ""
+    assert window.banner.text.text().startswith("Undone")
+    assert not window.adjust_bar.undo.isEnabled()
+
+
+def test_typed_amount_not_carried_to_next_lot(qtbot, window):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    window.adjust_bar.amount.setText("-3")
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("10D9T")
+    assert window.adjust_bar.amount.text() == ""
+
+
+def test_large_addition_needs_confirmation(qtbot, window, sandbox, monkeypatch):
+    questions: list[str] = []
+    monkeypatch.setattr(window, "confirm_large_change", lambda question: questions.append(question) or False)
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    window.request_adjustment(1_000_000)
+    assert len(questions) == 1
+    assert "1,000,000" in questions[0]
+    assert window.banner.text.text() == "Change not made."
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
