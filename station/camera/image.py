@@ -46,17 +46,24 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ImageReadError(tr("{file}: file not found").format(file=path)) from None
+        raise ImageReadError(tr("{file}: file not found: check the path").format(file=path)) from None
     except IsADirectoryError:
-        raise ImageReadError(tr("{file}: is a folder, not an image file").format(file=path)) from None
+        raise ImageReadError(tr("{file}: is a folder, not an image file: name an image file in it").format(file=path)) from None
     except OSError as exc:
-        raise ImageReadError(tr("{file}: cannot be read ({reason})").format(file=path, reason=exc.strerror)) from None
-    image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_UNCHANGED) if raw else None
+        raise ImageReadError(tr("{file}: cannot be read ({reason}): check that the file exists and you may read it").format(file=path, reason=exc.strerror)) from None
+    try:
+        image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_UNCHANGED) if raw else None
+    except cv2.error:
+        # OpenCV refuses images above CV_IO_MAX_IMAGE_PIXELS (2**30 pixels) instead of decoding them.
+        raise ImageReadError(
+            tr("{file}: the image is too large or damaged to decode: use a photo under 30 megapixels").format(
+                file=path)
+        ) from None
     if image is None:
         image = _load_with_pillow(path)
     if image is None:
         raise ImageReadError(
-            tr("{file}: not an image in a known format (PNG, JPEG, WebP, BMP, TIFF, GIF)").format(file=path)
+            tr("{file}: not an image in a known format: save it as PNG, JPEG, WebP, BMP, TIFF or GIF").format(file=path)
         )
     return image
 
@@ -68,7 +75,7 @@ def _load_with_pillow(path: Path) -> np.ndarray | None:
     try:
         with Image.open(path) as picture:
             return np.array(picture.convert("L"))
-    except (UnidentifiedImageError, OSError, ValueError):
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return None
 
 

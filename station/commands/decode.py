@@ -76,7 +76,7 @@ def _report(args: argparse.Namespace, file: str, codes: list[dict[str, Any]], er
         sys.stdout.flush()
         return
     if error:
-        print(f"{file}: {error}", file=sys.stderr)
+        print(error, file=sys.stderr)  # the message starts with the file name
         return
     if not codes:
         print(f"{file}: no barcode found")

@@ -120,3 +120,30 @@ def test_requires_a_file(argv, capsys):
     with pytest.raises(SystemExit) as exit_info:
         run_decode(argv)
     assert exit_info.value.code == 2
+
+
+def test_decode_oversized_image_keeps_going(tmp_path, capsys):
+    """A PNG header that claims 60,000 x 60,000 pixels is an error for that file only."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    huge = tmp_path / "huge.png"
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+    blank = tmp_path / "blank.png"
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(blank), np.full((50, 50), 255, dtype=np.uint8))
+    from station.cli import main
+
+    code = main(["decode", "--json", str(huge), str(blank)])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 2
+    assert [line["file"] for line in lines] == [str(huge), str(blank)]
+    assert "too large" in lines[0]["error"]
+    assert lines[1]["error"] is None
+    assert lines[1]["codes"] == []
