@@ -48,9 +48,11 @@ def load_image(path: str | os.PathLike[str]) -> np.ndarray:
     except FileNotFoundError:
         raise ImageReadError(tr("{file}: file not found: check the path").format(file=path)) from None
     except IsADirectoryError:
-        raise ImageReadError(tr("{file}: is a folder, not an image file: name an image file in it").format(file=path)) from None
+        message = tr("{file}: is a folder, not an image file: name an image file in it")
+        raise ImageReadError(message.format(file=path)) from None
     except OSError as exc:
-        raise ImageReadError(tr("{file}: cannot be read ({reason}): check that the file exists and you may read it").format(file=path, reason=exc.strerror)) from None
+        message = tr("{file}: cannot be read ({reason}): check that you may read the file")
+        raise ImageReadError(message.format(file=path, reason=exc.strerror)) from None
     try:
         image = cv2.imdecode(np.frombuffer(raw, dtype=np.uint8), cv2.IMREAD_UNCHANGED) if raw else None
     except cv2.error:
