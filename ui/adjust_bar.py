@@ -150,7 +150,9 @@ class AdjustBar(QWidget):
     def _apply_amount(self) -> None:
         text = self.amount.text()
         if not text.strip():
-            if not self._has_lot:
+            if self._has_lot:
+                self.invalid_amount.emit(self.tr("Type an amount such as -5 or +12 first, then press Enter."))
+            else:
                 self.invalid_amount.emit(self.tr("Scan a lot first, then type the amount and press Enter."))
             return
         try:

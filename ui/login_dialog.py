@@ -46,7 +46,10 @@ class LoginDialog(QDialog):
         self.sign_in = buttons.addButton(self.tr("Sign in"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.demo = QPushButton(self.tr("Try the demo instead"))
         buttons.addButton(self.demo, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        for button in (self.sign_in, self.demo, cancel):
+            button.setMinimumHeight(theme.MIN_BUTTON_HEIGHT)
+        self.sign_in.setDefault(True)
         buttons.rejected.connect(self.reject)
         self.sign_in.clicked.disconnect()
         self.sign_in.clicked.connect(self._start_sign_in)

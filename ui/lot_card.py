@@ -160,7 +160,11 @@ class LotCard(QWidget):
         self.stack.setCurrentIndex(1)
         names = lot.product_names
         self.product.setText(" \u00b7 ".join(names) if names else self.tr("Lot without products"))
-        self.quantity.setText(format_quantity(lot.current_quantity, lot.unit_type))
+        quantity_text = format_quantity(lot.current_quantity, lot.unit_type)
+        self.quantity.setText(quantity_text)
+        # Long numbers get a smaller font so the card never pushes the products table out of view.
+        factor = theme.QUANTITY_POINT_SIZE / 10 * min(1.0, 10 / max(len(quantity_text), 10))
+        self.quantity.setFont(theme.scaled_font(self.font(), factor, bold=True))
         if lot.initial_quantity:
             self.of_initial.setText(self.tr("of {total}").format(total=format_quantity(lot.initial_quantity,
                                                                                         lot.unit_type)))

@@ -172,22 +172,21 @@ class MainWindow(WindowTools, QMainWindow):
             self._show_lot(lot, cache_age=resolution.from_cache_age)
             summary = self.tr("{code} \u00b7 Lot {batch}").format(code=code, batch=lot.batch_number or "\u2014")
             if result.warnings:
-                self._banner(BannerState.WARN, summary + "\n" + "\n".join(result.warnings))
+                self._banner(BannerState.WARN, summary + "\n" + "\n".join(result.warnings), scanned=True)
                 self._play("warning")
             else:
-                self._banner(BannerState.OK, summary)
+                self._banner(BannerState.OK, summary, scanned=True)
                 self._play("good")
             self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, summary)
             return
         if outcome in (Outcome.SEVERAL, Outcome.BATCH_NOT_FOUND):
-            state = BannerState.WARN
-            self._banner(state, resolution.message)
+            self._banner(BannerState.WARN, resolution.message, scanned=True)
             self._play("warning")
             self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
             self._pick_lot(resolution.lots, resolution.message, result)
             return
         if outcome is Outcome.CHOOSE_READING:
-            self._banner(BannerState.WARN, resolution.message)
+            self._banner(BannerState.WARN, resolution.message, scanned=True)
             self._play("warning")
             self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
             self._pick_reading(result)
@@ -197,7 +196,7 @@ class MainWindow(WindowTools, QMainWindow):
         self.card.clear()
         self.adjust_bar.set_lot(None)
         message = resolution.message or self.tr("Not found")
-        self._show_error(f"{code} \u00b7 {message}")
+        self._show_error(f"{code} \u00b7 {message}", scanned=True)
 
     def _pick_lot(self, lots: list[Lot], message: str, result: ScanResult) -> None:
         dialog = LotPickerDialog(lots, message, self)
@@ -390,12 +389,11 @@ class MainWindow(WindowTools, QMainWindow):
 
     # -- feedback ---------------------------------------------------------------------------------
 
-    def _banner(self, state: BannerState, message: str) -> None:
-        when = dt.datetime.now() if state is not BannerState.BUSY else None
-        self.banner.show_message(state, message, when)
+    def _banner(self, state: BannerState, message: str, *, scanned: bool = False) -> None:
+        self.banner.show_message(state, message, dt.datetime.now() if scanned else None)
 
-    def _show_error(self, message: str) -> None:
-        self._banner(BannerState.ERROR, message)
+    def _show_error(self, message: str, *, scanned: bool = False) -> None:
+        self._banner(BannerState.ERROR, message, scanned=scanned)
         self.history.add_entry(theme.ICON_ERROR, theme.ERROR_COLOR, message)
         self._play("error")
 

@@ -23,6 +23,21 @@ from ui import theme
 from ui.lot_card import format_quantity
 
 
+def dialog_buttons(dialog: QDialog) -> QDialogButtonBox:
+    """OK and Cancel, large enough for gloves, with their keys written on them."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+    cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    ok.setText(dialog.tr("OK (Enter)"))
+    cancel.setText(dialog.tr("Cancel (Esc)"))
+    for button in (ok, cancel):
+        button.setMinimumHeight(theme.MIN_BUTTON_HEIGHT)
+        button.setMinimumWidth(160)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class LotPickerDialog(QDialog):
     """Lists lots first-expiring first (the order they arrive in); Enter or a double click picks one."""
 
@@ -62,9 +77,7 @@ class LotPickerDialog(QDialog):
         if lots:
             self.table.selectRow(0)
         self.table.doubleClicked.connect(self.accept)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.table)
@@ -97,9 +110,7 @@ class ReadingPickerDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         hint = QLabel(self.tr("Compare with the text printed on the package before you choose."))
         hint.setAlignment(Qt.AlignmentFlag.AlignLeft)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.list)

@@ -8,7 +8,7 @@ from station.i18n import tr
 
 MAX_ABS_AMOUNT = 1_000_000  # a typo guard: no lot in a compounding pharmacy changes by more at once
 
-_AMOUNT = re.compile(r"^\s*([+\-\u2212]?)\s*(\d{1,9})\s*$")
+_AMOUNT = re.compile(r"^\s*([+\-\u2212]?)\s*(\d+)\s*$")
 
 
 class AmountError(ValueError):

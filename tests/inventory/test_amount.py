@@ -21,6 +21,8 @@ def test_amount_rejects_zero_and_huge():
         parse_amount("0")
     with pytest.raises(AmountError, match="larger than"):
         parse_amount("5000000")
+    with pytest.raises(AmountError, match="larger than"):
+        parse_amount("99999999999999999999")
 
 
 def test_large_addition_asks_first():
