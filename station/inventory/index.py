@@ -261,8 +261,8 @@ class LotIndex:
             return Resolution(
                 Outcome.NOT_FOUND,
                 scan,
-                message=tr("No lot has product code {code}: check the label, or receive the lot in Blend first.").format(
-                    code=_display_gtin(gtin14)),
+                message=tr("No lot has product code {code}: check the label, or receive the lot in Blend "
+                           "first.").format(code=_display_gtin(gtin14)),
             )
         if batch is not None and batch.strip():
             same_batch = [lot for lot in lots if normalize_batch(lot.batch_number) == normalize_batch(batch)]
