@@ -111,7 +111,7 @@ class MainWindow(WindowTools, QMainWindow):
     def _build_menus(self) -> None:
         station_menu = self.menuBar().addMenu(self.tr("&Station"))
         self.refresh_action = QAction(self.tr("Reload inventory"), self)
-        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setShortcut(QKeySequence("F5"))  # StandardKey.Refresh is Ctrl+R on GNOME, taken by review
         self.refresh_action.triggered.connect(self.refresh_inventory)
         station_menu.addAction(self.refresh_action)
         self.sync_action = QAction(self.tr("Send outbox now"), self)
