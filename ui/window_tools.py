@@ -85,6 +85,8 @@ class WindowTools(_WindowBase):
             panel = CameraPanel()
             panel.scanned.connect(self.handle_scan)
             panel.error.connect(lambda message: self._show_error(message))
+            panel.cameras_listed.connect(lambda _cameras: self._select_saved_camera(panel))
+            panel.chooser.activated.connect(lambda _row: self._save_camera_choice(panel))
             dock = QDockWidget(self.tr("Camera"), self)
             dock.setObjectName("cameraDock")
             dock.setWidget(panel)
@@ -97,6 +99,25 @@ class WindowTools(_WindowBase):
             panel = self.camera_dock.widget()
             if not visible and isinstance(panel, CameraPanel):
                 panel.stop()
+
+    def _select_saved_camera(self, panel) -> None:
+        if self.settings.camera_index is not None:
+            panel.select_source(self.settings.camera_index)
+
+    def _save_camera_choice(self, panel) -> None:
+        """Keep the chosen camera in the settings, so the station opens it next time."""
+        from station.settings import save_settings
+
+        source = panel.current_source()
+        if not isinstance(source, int) or source == self.settings.camera_index:
+            return
+        updated = self.settings.model_copy(update={"camera_index": source})
+        try:
+            save_settings(self.session.data_dir, updated)
+        except OSError as exc:
+            log.warning("could not save the camera choice: %s", exc)
+            return
+        self.settings = updated
 
     # -- image files ------------------------------------------------------------------------------
 

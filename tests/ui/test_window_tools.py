@@ -134,3 +134,17 @@ def test_review_dialog_shows_empty_list(qtbot, window):
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.rows.count() >= 1, timeout=10000)
     assert dialog.rows.itemAt(0).widget().text() == "Nothing to review."
+
+
+def test_camera_choice_is_saved(qtbot, window):
+    from station.camera import CameraInfo
+
+    window.show_camera(True)
+    panel = window.camera_dock.widget()
+    qtbot.waitUntil(panel.refresh_button.isEnabled, timeout=30000)  # the real search (no camera here) is done
+    panel.cameras_listed.emit([CameraInfo(index=0, width=640, height=480), CameraInfo(index=2, width=1280, height=720)])
+    qtbot.waitUntil(lambda: panel.chooser.count() == 2, timeout=5000)
+    panel.chooser.setCurrentIndex(1)
+    panel.chooser.activated.emit(1)
+    assert load_settings(window.session.data_dir).camera_index == 2
+    window.show_camera(False)
