@@ -31,10 +31,14 @@ ambiguous). The evidence, strongest first:
    fallback.
 6. Digits that look like a GTIN but fail its check are rejected with the fix: a GTIN length with a wrong
    check digit, or 11 digits (a UPC-A whose check digit the scanner did not transmit; the completed
-   UPC-A goes into ``candidates``).
+   UPC-A goes into ``candidates``). So is text that starts with AI 01 and a GTIN-14 with a wrong check
+   digit, followed by nothing or by valid GS1 fields (``0100712345678905``): step 5 cannot read it,
+   because every split must start with that (01), and a misread GTIN is the likely cause. A batch
+   number of exactly that shape can therefore not be scanned.
 7. Anything else is plain text, looked up as a batch number. When it splits into GS1 fields in exactly
    one way, only into free-text fields such as (10) (``10D9T`` -> lot ``D9T``), that reading becomes a
-   fallback.
+   fallback. Text that starts with AI 01 and a GTIN-14 with a wrong check digit, followed by text that
+   is not GS1 fields, carries a warning that names the wrong and the expected check digit.
 
 For an ambiguous scan, the top-level fields contain the values on which every reading that carries the
 field agrees. The lot index decides between the readings by which of them matches a lot.
@@ -54,6 +58,7 @@ from typing import Any
 from station.codes import gs1, gtin, ndc
 from station.codes.blend_value import blend_entity_type, is_known_entity_type
 from station.codes.scan import Reading, Scan, ScanKind
+from station.codes.visible import show_invisible
 from station.i18n import tr
 
 log = logging.getLogger(__name__)
@@ -67,6 +72,8 @@ GS1_SYMBOLOGIES = frozenset({"]C1", "]d2", "]Q3", "]e0", "]J1"})
 _AIM_IDENTIFIER = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
 _TERMINATORS = "\r\n\t"
 _DIGITS = re.compile(r"^[0-9]+$")
+# AI 01 and its GTIN-14 at the start of a GS1 element string, with or without the parentheses.
+_GTIN_ELEMENT = re.compile(r"^(?:01|\(01\))(?P<gtin>[0-9]{14})")
 
 
 def parse_scan(text: str, *, symbology: str | None = None) -> Scan:
@@ -145,6 +152,11 @@ def _parse(raw: str, symbology: str | None) -> Scan:
         return _reject_check_digit(raw, text, symbology)
     if digits and len(text) == 11:
         return _reject_missing_upc_check_digit(raw, text, symbology)
+    wrong_gtin = _wrong_gtin_element(text)
+    if wrong_gtin is not None:
+        gtin14, rest = wrong_gtin
+        if not rest or gs1.split_element_strings(rest, strict=False).total > 0:
+            return _invalid(raw, text, symbology, _wrong_gtin_reason(text, gtin14))
 
     # Step 7: plain text, looked up as a batch number.
     fallbacks: tuple[Reading, ...] = ()
@@ -152,7 +164,17 @@ def _parse(raw: str, symbology: str | None) -> Scan:
         reading = _reading_from_elements(search.splits[0])
         if reading.gtin14 or reading.lot:
             fallbacks = (reading,)
-    return Scan(raw=raw, text=text, kind=ScanKind.TEXT, symbology=symbology, fallbacks=fallbacks)
+    warnings: tuple[str, ...] = ()
+    if wrong_gtin is not None:
+        gtin14 = wrong_gtin[0]
+        warnings = (
+            tr("{code} starts like a GS1 code, but its GTIN (01) {gtin} has the wrong check digit {found} "
+               "(expected {expected}), so it is looked up as a batch number.").format(
+                code=show_invisible(text), gtin=gtin14, found=gtin14[-1], expected=gtin.expected_check_digit(gtin14)
+            ),
+        )
+    return Scan(raw=raw, text=text, kind=ScanKind.TEXT, symbology=symbology, fallbacks=fallbacks,
+                warnings=warnings)
 
 
 # -- step 0 -----------------------------------------------------------------------------------------
@@ -221,6 +243,14 @@ def _parse_gtin_symbology(raw: str, body: str, symbology: str) -> Scan:
     if symbology == "]E3" and _DIGITS.match(body) and len(body) in (15, 18):
         body, candidates["add_on"] = body[:13], body[13:]
     allowed = {"]E0": (8, 12, 13), "]E3": (8, 12, 13), "]E4": (8,), "]I1": (14,)}[symbology]
+    if not body:
+        return _invalid(
+            raw,
+            body,
+            symbology,
+            tr("The scanner reported a product code ({symbology}) but sent no digits after it: scan again or "
+               "type the code.").format(symbology=symbology),
+        )
     if not _DIGITS.match(body) or len(body) not in allowed:
         return _invalid(
             raw,
@@ -228,7 +258,7 @@ def _parse_gtin_symbology(raw: str, body: str, symbology: str) -> Scan:
             symbology,
             tr("The scanner reported a product code ({symbology}) but sent {text}, which is not {lengths} digits: "
                "scan again or type the code.").format(
-                symbology=symbology, text=body, lengths=" or ".join(str(n) for n in allowed)
+                symbology=symbology, text=show_invisible(body), lengths=" or ".join(str(n) for n in allowed)
             ),
         )
     if len(body) == 8 and symbology in ("]E0", "]E3"):
@@ -310,6 +340,23 @@ def _upc_e_check_digit(text: str) -> str:
     return "?"
 
 
+def _wrong_gtin_element(text: str) -> tuple[str, str] | None:
+    """Return the GTIN-14 after a leading AI 01 and the text after it, when that GTIN's check digit is wrong.
+
+    Accepts the plain form (``0100712345678905``) and the parentheses form (``(01)00712345678905``).
+    """
+    match = _GTIN_ELEMENT.match(text)
+    if match is None or gtin.has_valid_check_digit(match.group("gtin")):
+        return None
+    return match.group("gtin"), text[match.end():]
+
+
+def _wrong_gtin_reason(text: str, gtin14: str) -> str:
+    return tr("The GTIN (01) {gtin} in {code} has the wrong check digit {found} (expected {expected}): rescan or "
+              "type the code.").format(gtin=gtin14, code=show_invisible(text), found=gtin14[-1],
+                                       expected=gtin.expected_check_digit(gtin14))
+
+
 def _reject_missing_upc_check_digit(raw: str, text: str, symbology: str | None) -> Scan:
     upc_a = text + gtin.check_digit(text)
     candidates = {
@@ -330,6 +377,15 @@ def _reject_missing_upc_check_digit(raw: str, text: str, symbology: str | None) 
 def _parse_gs1_with_fnc1(raw: str, text: str, symbology: str | None) -> Scan:
     """Read a GS1 element string that came with FNC1 evidence: by the GS1 syntax first, then leniently."""
     body = text.lstrip(gs1.GS)
+    if not body:
+        scan = show_invisible((symbology or "") + text)
+        return _invalid(
+            raw,
+            text,
+            symbology,
+            tr("The scan {scan} has no data after the GS1 prefix: scan the code again. If this repeats, check "
+               "the scanner's prefix and suffix settings.").format(scan=scan),
+        )
     if gs1.looks_like_hri(body):
         return _parse_hri(raw, body, symbology)
     strict = gs1.split_element_strings(body, strict=True)
@@ -337,13 +393,7 @@ def _parse_gs1_with_fnc1(raw: str, text: str, symbology: str | None) -> Scan:
         return _scan_from_splits(raw, body, symbology, strict)
     lenient = gs1.split_element_strings(body, strict=False)
     if lenient.total == 0:
-        return _invalid(
-            raw,
-            body,
-            symbology,
-            tr("The GS1 code {text} has a field that is not valid (unknown AI, wrong length, check digit or "
-               "date): scan again or type the code.").format(text=_visible(body)),
-        )
+        return _invalid(raw, body, symbology, _invalid_gs1_reason(body))
     scan = _scan_from_splits(raw, body, symbology, lenient)
     warning = tr("The GS1 code does not follow the GS1 syntax; a separator (GS) was probably lost.")
     return replace(scan, warnings=(warning, *scan.warnings))
@@ -352,18 +402,17 @@ def _parse_gs1_with_fnc1(raw: str, text: str, symbology: str | None) -> Scan:
 def _parse_hri(raw: str, text: str, symbology: str | None) -> Scan:
     elements = gs1.parse_hri(text)
     if elements is None:
-        return _invalid(
-            raw,
-            text,
-            symbology,
-            tr("The GS1 code {text} has a field that is not valid (unknown AI, wrong length, check digit or "
-               "date): scan again or type the code.").format(text=text),
-        )
+        return _invalid(raw, text, symbology, _invalid_gs1_reason(text))
     return _scan_from_splits(raw, text, symbology, gs1.SplitResult(splits=(elements,), total=1))
 
 
-def _visible(text: str) -> str:
-    return text.replace(gs1.GS, "<GS>")
+def _invalid_gs1_reason(text: str) -> str:
+    """Return why a GS1 element string that no split reads is rejected, naming the GTIN check digit if wrong."""
+    wrong_gtin = _wrong_gtin_element(text)
+    if wrong_gtin is not None:
+        return _wrong_gtin_reason(text, wrong_gtin[0])
+    return tr("The GS1 code {text} has a field that is not valid (unknown AI, wrong length, check digit or "
+              "date): scan again or type the code.").format(text=show_invisible(text))
 
 
 def _element_fields(elements: Sequence[gs1.Element]) -> dict[str, Any]:

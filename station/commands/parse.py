@@ -85,32 +85,32 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK if scan.valid and not scan.ambiguous else EXIT_NO_MATCH
 
 
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return value.replace("\x1d", "<GS>")
-    return str(value)
-
-
 def format_summary(scan) -> str:  # noqa: ANN001 - station.codes.Scan, imported lazily
-    """Format a scan as readable lines: the verdict, then each field that has a value."""
+    """Format a scan as readable lines: the verdict, then each field that has a value.
+
+    Control and other invisible characters are shown as tags such as ``<GS>`` and ``<ESC>``, so that a scan
+    cannot change the terminal it is printed on.
+    """
+    from station.codes.visible import show_invisible
+
     if not scan.valid:
         verdict = f"rejected: {scan.reason}"
     elif scan.ambiguous:
         verdict = f"ambiguous: {len(scan.readings)} readings"
     else:
         verdict = "valid"
-    lines = [f"{scan.kind.value} ({verdict})", f"  text: {_show(scan.text)}"]
+    lines = [f"{scan.kind.value} ({verdict})", f"  text: {scan.text}"]
     for name in (
         "symbology", "gtin14", "upc_a", "upc_e", "ean13", "ean8", "upc_inventory", "packaging_indicator",
         "lot", "expiry", "best_before", "serial", "count", "ndc10", "blend_entity_type",
     ):
         value = getattr(scan, name)
         if value is not None:
-            lines.append(f"  {name}: {_show(value)}")
+            lines.append(f"  {name}: {value}")
     if scan.ndc11_candidates:
         lines.append(f"  ndc11_candidates: {', '.join(scan.ndc11_candidates)}")
     for ai, value in scan.ais.items():
-        lines.append(f"  ({ai}) {_show(value)}")
+        lines.append(f"  ({ai}) {value}")
     for name, value in scan.candidates.items():
         lines.append(f"  candidate {name}: {value}")
     for index, reading in enumerate(scan.readings, 1):
@@ -119,4 +119,4 @@ def format_summary(scan) -> str:  # noqa: ANN001 - station.codes.Scan, imported 
         lines.append(f"  fallback {index}: {reading.description}")
     for warning in scan.warnings:
         lines.append(f"  warning: {warning}")
-    return "\n".join(lines) + "\n"
+    return "".join(show_invisible(line) + "\n" for line in lines)

@@ -154,6 +154,16 @@ def test_step1_gs1_identifier_falls_back_to_lenient_split():
     assert any(reading.lot == "21072911" and reading.gtin14 == "00693570007182" for reading in scan.readings)
 
 
+def test_step1_identifier_without_data_rejected():
+    gs1_scan = parse_scan("]C1")
+    gtin_scan = parse_scan("]E0")
+
+    assert not gs1_scan.valid
+    assert gs1_scan.reason.startswith("The scan ]C1 has no data after the GS1 prefix")
+    assert not gtin_scan.valid
+    assert gtin_scan.reason.startswith("The scanner reported a product code (]E0) but sent no digits")
+
+
 # -- step 2: GS separators and the parentheses form --------------------------------------------------
 
 
@@ -196,6 +206,23 @@ def test_step2_parentheses_form_with_bad_gtin_rejected():
 
     assert not scan.valid
     assert "(01)00693570007183" in scan.reason
+
+
+@pytest.mark.parametrize("text", ["\x1d0100712345678905\x1d10ABC", "(01)00712345678905(10)ABC"])
+def test_step2_wrong_gtin_element_named(text):
+    scan = parse_scan(text)
+
+    assert not scan.valid
+    assert "wrong check digit 5 (expected 4)" in scan.reason
+    assert "00712345678905" in scan.reason
+
+
+def test_step2_only_gs_rejected():
+    scan = parse_scan("\x1d\x1d")
+
+    assert not scan.valid
+    assert scan.reason.startswith("The scan <GS><GS> has no data after the GS1 prefix")
+    assert "  " not in scan.reason
 
 
 # -- step 3: Blend barcode values ---------------------------------------------------------------------
@@ -381,7 +408,27 @@ def test_step6_eleven_digits_rejected_with_candidates():
     }
 
 
+@pytest.mark.parametrize("text", ["0100712345678905", "0100712345678905" + "10ABC", "0100712345678905" + "17250131"])
+def test_step6_wrong_gtin_element_rejected(text):
+    scan = parse_scan(text)
+
+    assert not scan.valid
+    assert scan.reason == (
+        f"The GTIN (01) 00712345678905 in {text} has the wrong check digit 5 (expected 4): rescan or type the code."
+    )
+    assert scan.gtin14 is None
+
+
 # -- step 7: plain text -------------------------------------------------------------------------------
+
+
+def test_step7_wrong_gtin_element_warned():
+    scan = parse_scan("0100712345678905ABC")  # "ABC" is no GS1 field, so it may be a batch number
+
+    assert scan.kind is ScanKind.TEXT
+    assert scan.valid
+    assert len(scan.warnings) == 1
+    assert "GTIN (01) 00712345678905 has the wrong check digit 5 (expected 4)" in scan.warnings[0]
 
 
 def test_step7_single_split_fallback():

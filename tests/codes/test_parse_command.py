@@ -110,6 +110,36 @@ def test_parse_summary_rejected(capsys):
     assert "Check digit of 712345678905 is wrong (expected 4)" in output
 
 
+def test_parse_summary_shows_control_characters(capsys):
+    code = main(["parse", "\x1b[31mred\x07\x9b\u202e"])
+    output = capsys.readouterr().out
+
+    assert code == 1
+    assert "  text: <ESC>[31mred<BEL><0x9B><U+202E>\n" in output
+    assert "\x1b" not in output
+    assert "\x07" not in output
+    assert "\x9b" not in output
+    assert "\u202e" not in output
+
+
+def test_parse_summary_escaped_gs_only(capsys):
+    code = main(["parse", "--escaped", r"\x1d"])
+    output = capsys.readouterr().out
+
+    assert code == 1
+    assert "The scan <GS> has no data after the GS1 prefix" in output
+    assert "  text: <GS>\n" in output
+    assert "code  has" not in output
+
+
+def test_parse_wrong_gtin_element_exits_1(capsys):
+    code, result = run_json(capsys, "0100712345678905")
+
+    assert code == 1
+    assert result["valid"] is False
+    assert "wrong check digit 5 (expected 4)" in result["reason"]
+
+
 def test_parse_french_layout_case_c19(capsys):
     case = next(case for case in json.loads(CASES_FILE.read_text(encoding="utf-8")) if case["id"] == "C19")
 
