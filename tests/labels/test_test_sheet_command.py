@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
+import pytest
+
 from station import cli
 
 
@@ -40,3 +44,48 @@ def test_command_requires_out(capsys):
     else:
         raise AssertionError("test-sheet without --out did not exit")
     assert "--out" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_command_blank_out_named(value, capsys):
+    code = cli.main(["test-sheet", "--out", value])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert f"invalid --out {value!r}: the file name is blank" in err
+    assert "--out test-sheet.pdf" in err
+    assert "cannot write ." not in err
+
+
+def test_command_relative_folder_named(tmp_path, monkeypatch, capsys):
+    (tmp_path / "adir").mkdir()
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["test-sheet", "--out", "adir"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert "invalid --out 'adir': it is a folder" in err
+    assert "--out adir/test-sheet.pdf" in err.replace("\\", "/")
+
+
+def test_command_parent_is_file(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    out = blocker / "s.pdf"
+    code = cli.main(["test-sheet", "--out", str(out)])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert f"{blocker} is a file, not a folder" in err
+    assert "Choose another --out" in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs /proc, where no file can be created")
+def test_command_unwritable_folder_gives_fix(capsys):
+    code = cli.main(["test-sheet", "--out", "/proc/sheet.pdf"])
+    err = capsys.readouterr().err
+
+    assert code == 2
+    assert "cannot write /proc/sheet.pdf" in err
+    assert "Choose another --out in a folder you can write to" in err
+    assert "Traceback" not in err
