@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -24,9 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="address to listen on (default: 127.0.0.1, this computer only)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
                         help=f"TCP port; 0 picks a free one (default: {DEFAULT_PORT})")
-    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
-                        help="SQLite file of the sandbox; a new file gets the demo data, an existing one keeps "
-                        "its data (default: sandbox.sqlite3 in the data folder)")
+    parser.add_argument("--db", default=None, metavar="FILE",
+                        help="SQLite file of the sandbox, in a folder that exists; a new file gets the demo "
+                        "data, an existing one keeps its data (default: sandbox.sqlite3 in the data folder)")
     parser.add_argument("--user", action="append", default=[], metavar="EMAIL:PASSWORD",
                         help="add a sign-in account or set its password; repeat for several")
     parser.add_argument("--faults", default=None, metavar="SPEC",
@@ -44,18 +45,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def parse_user(text: str) -> tuple[str, str]:
     """Split ``EMAIL:PASSWORD`` at the first colon; raise CommandError when either part is missing."""
-    email, sep, password = text.partition(":")
+    email, separator, password = text.partition(":")
     email = email.strip()
-    if not sep or "@" not in email or not password:
-        raise CommandError(f"invalid --user value for {email!r}: expected EMAIL:PASSWORD, "
-                           "e.g. --user pharmacist@example.test:Long-Passw0rd")
-    return email, password
+    if not separator:
+        problem = "there is no colon between the e-mail and the password"
+    elif not email:
+        problem = "the e-mail before the colon is missing"
+    elif "@" not in email:
+        problem = f"{email!r} is not an e-mail address"
+    elif not password:
+        problem = "the password after the colon is missing"
+    else:
+        return email, password
+    # The whole value is shown, password included: these are sandbox accounts for development and training.
+    raise CommandError(f"invalid --user {text!r}: {problem}. Expected EMAIL:PASSWORD, such as "
+                       "--user pharmacist@example.test:Long-Passw0rd")
+
+
+def check_db_path(value: str) -> Path:
+    """Return ``--db`` as a path, or raise CommandError naming the value as given and the fix.
+
+    The folder must exist: a mistyped --db would otherwise create folders without a word.
+    """
+    if not value.strip():
+        raise CommandError(f"invalid --db {value!r}: the file name is blank. Give the sandbox database file, such "
+                           "as --db sandbox.sqlite3")
+    path = Path(value)
+    if path.is_dir():
+        raise CommandError(f"invalid --db {value!r}: it is a folder. Give a file name in it, such as "
+                           f"--db {path / 'sandbox.sqlite3'}")
+    folder = path.parent
+    if not folder.exists():
+        raise CommandError(f"invalid --db {value!r}: folder {folder} does not exist. Create it first, or give a "
+                           "--db in an existing folder")
+    if not folder.is_dir():
+        raise CommandError(f"invalid --db {value!r}: {folder} is a file, not a folder. Give a --db in an existing "
+                           "folder")
+    return path
 
 
 def run(args: argparse.Namespace) -> int:
     from station.sandbox.faults import FaultSpec, FaultSpecError
     from station.sandbox.seed import DEMO_EMAIL, DEMO_PASSWORD
-    from station.sandbox.server import SandboxServer
+    from station.sandbox.server import SandboxServer, bind_listen_socket
 
     users = [parse_user(text) for text in args.user]
     try:
@@ -66,17 +98,32 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"invalid --port {args.port}: expected 0..65535")
     if args.access_ttl <= 0 or args.refresh_ttl <= 0:
         raise CommandError("invalid --access-ttl or --refresh-ttl: expected a number of seconds above 0")
-    db_path = args.db or resolve_data_dir(args) / "sandbox.sqlite3"
+    db_path = check_db_path(args.db) if args.db is not None else resolve_data_dir(args) / "sandbox.sqlite3"
 
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    server = SandboxServer(db_path, host=args.host, port=args.port, users=users, access_ttl=args.access_ttl,
-                           refresh_ttl=args.refresh_ttl, faults=faults, fault_seed=args.seed)
+    # Bind first, so that a taken port stops the command before the database file is created or seeded.
     try:
-        server.start()
+        listen_socket = bind_listen_socket(args.host, args.port)
     except OSError as exc:
         raise CommandError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. "
-                           "Choose another --port, or 0 for a free one.") from None
+                           "Choose another --port (0 for a free one), or another --host.") from None
+    try:
+        server = SandboxServer(db_path, host=args.host, users=users, access_ttl=args.access_ttl,
+                               refresh_ttl=args.refresh_ttl, faults=faults, fault_seed=args.seed,
+                               listen_socket=listen_socket)
+    except sqlite3.Error as exc:
+        listen_socket.close()
+        raise CommandError(f"cannot use {args.db or db_path} as the sandbox database ({exc}). Give --db a sandbox database "
+                           "file, or the name of a new file to create") from None
+    except BaseException:
+        listen_socket.close()
+        raise
+    try:
+        server.start()
+    except (OSError, RuntimeError) as exc:
+        server.stop()
+        raise CommandError(f"the sandbox on {server.url} did not start: {exc}") from None
     print(f"Sandbox Blend API (development and training only): {server.url}")
     print(f"Database: {db_path}")
     print(f"Demo sign-in: {DEMO_EMAIL} / {DEMO_PASSWORD}")

@@ -31,15 +31,22 @@ class SandboxServer:
     A new database file is seeded with the demo data (``seed=True``); a reused one keeps its data.
     ``users`` adds or updates sign-in accounts as (e-mail, password) pairs. ``access_ttl`` and
     ``refresh_ttl`` are token lifetimes in seconds. ``fault_seed`` makes the drawn faults reproducible.
+    ``listen_socket``, from ``bind_listen_socket``, lets a caller find a taken port before the database
+    file is created or seeded. The server then serves on it, in place of host and port, and closes it in
+    ``stop()``.
     """
 
     def __init__(self, db_path: Path, *, host: str = "127.0.0.1", port: int = 0,
                  users: Sequence[tuple[str, str]] = (), access_ttl: float = 3600,
                  refresh_ttl: float = 7 * 86400, faults: FaultSpec | str | None = None,
-                 seed: bool = True, fault_seed: int | None = None):
+                 seed: bool = True, fault_seed: int | None = None,
+                 listen_socket: socket.socket | None = None):
         self.db_path = Path(db_path)
         self.host = host
         self.port = port
+        self._socket: socket.socket | None = listen_socket
+        if listen_socket is not None:
+            self.port = listen_socket.getsockname()[1]
         self.store = SandboxStore(self.db_path)
         if seed and self.store.is_empty():
             with self.store.write() as conn:
@@ -57,7 +64,6 @@ class SandboxServer:
         self._faults = FaultMiddleware(create_app(self.store, self.tokens), FaultSpec.coerce(faults), fault_seed)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
 
     @property
     def url(self) -> str:
@@ -79,7 +85,9 @@ class SandboxServer:
         if self._thread is not None:
             raise RuntimeError("the sandbox server is already running")
         install_drop_log_filter()
-        self._socket = self._bind()
+        if self._socket is None:
+            self._socket = bind_listen_socket(self.host, self.port)
+            self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(self._faults, http="h11", ws="none", lifespan="off", log_level="warning",
                                 access_log=False, timeout_graceful_shutdown=2)
         self._server = uvicorn.Server(config)
@@ -90,22 +98,6 @@ class SandboxServer:
         self._wait_until_started()
         log.info("Sandbox serving %s from %s (faults: %s)", self.url, self.db_path, self._faults.spec)
         return self
-
-    def _bind(self) -> socket.socket:
-        """Bind and listen on host:port here, so that port 0 gives a known free port before uvicorn runs."""
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets that name it, and without
-        # it every response waits about 40 ms for the peer's delayed ACK (Nagle).
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((self.host, self.port))
-        except OSError:
-            sock.close()
-            raise
-        sock.listen(128)
-        self.port = sock.getsockname()[1]
-        return sock
 
     def _wait_until_started(self) -> None:
         assert self._server is not None and self._thread is not None
@@ -152,3 +144,22 @@ class SandboxServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def bind_listen_socket(host: str, port: int) -> socket.socket:
+    """Bind and listen on host:port, so that port 0 gives a known free port before uvicorn runs.
+
+    Raises OSError when the port is taken or the address is not valid.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP, not the default 0: asyncio sets TCP_NODELAY only on sockets that name it, and without
+    # it every response waits about 40 ms for the peer's delayed ACK (Nagle).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -83,3 +84,76 @@ def test_parse_user_splits_at_first_colon():
     assert parse_user("a@b.test:pass:word") == ("a@b.test", "pass:word")
     with pytest.raises(CommandError):
         parse_user("a@b.test:")
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    (":pw", "the e-mail before the colon is missing"),
+    ("a@b:", "the password after the colon is missing"),
+    ("abc:pw", "'abc' is not an e-mail address"),
+    ("no-colon", "there is no colon between the e-mail and the password"),
+])
+def test_parse_user_names_whole_value(value, problem):
+    with pytest.raises(CommandError) as raised:
+        parse_user(value)
+
+    message = str(raised.value)
+    assert message.startswith(f"invalid --user {value!r}: {problem}.")
+    assert "Expected EMAIL:PASSWORD" in message
+
+
+def _run_sandbox(*options: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "station.cli", "sandbox", *options],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_sandbox_db_missing_folder_not_created(tmp_path):
+    db = tmp_path / "missing" / "x.sqlite3"
+    result = _run_sandbox("--port", "0", "--db", str(db))
+
+    assert result.returncode == 2
+    assert f"invalid --db {str(db)!r}: folder {db.parent} does not exist" in result.stderr
+    assert "Create it first" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.parent.exists()
+
+
+def test_sandbox_db_not_sqlite_exits_2(tmp_path):
+    text_file = tmp_path / "notes.txt"
+    text_file.write_text("not a database\n", encoding="utf-8")
+    result = _run_sandbox("--port", "0", "--db", str(text_file))
+
+    assert result.returncode == 2
+    assert f"cannot use {text_file} as the sandbox database (file is not a database)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert text_file.read_text(encoding="utf-8") == "not a database\n"
+
+
+@pytest.mark.parametrize("value", ["", " "])
+def test_sandbox_db_blank_exits_2(tmp_path, value):
+    result = _run_sandbox("--port", "0", "--db", value)
+
+    assert result.returncode == 2
+    assert f"invalid --db {value!r}: the file name is blank" in result.stderr
+
+
+def test_sandbox_db_folder_exits_2(tmp_path):
+    result = _run_sandbox("--port", "0", "--db", str(tmp_path))
+
+    assert result.returncode == 2
+    assert f"invalid --db {str(tmp_path)!r}: it is a folder" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SO_REUSEADDR lets Windows bind a port that is taken")
+def test_sandbox_taken_port_writes_nothing(tmp_path):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = _run_sandbox("--port", str(port), "--db", str(tmp_path / "new.sqlite3"))
+
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "Choose another --port" in result.stderr
+    assert list(tmp_path.iterdir()) == []
