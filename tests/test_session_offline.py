@@ -57,7 +57,8 @@ def test_outage_serves_cache_and_replays_queue(tmp_path):
         server.stop()
 
 
-def test_blend_barcode_of_patient_is_not_a_lot(sandbox, tmp_path):
+def test_blend_barcode_of_patient_is_not_a_lot(sandbox, tmp_path, caplog):
+    caplog.set_level("DEBUG")
     client = BlendClient(sandbox.url)
     client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
     session = StationSession(client, tmp_path / "station", source_label="Blend")
@@ -67,6 +68,8 @@ def test_blend_barcode_of_patient_is_not_a_lot(sandbox, tmp_path):
         assert "not an inventory lot" in result.resolution.message
         scans = [entry for entry in session.ledger.journal() if entry.type == "scan"]
         assert seed.BARCODE_PATIENT not in (scans[-1].text or "")
+        assert seed.BARCODE_PATIENT not in caplog.text
+        assert seed.PATIENT_ID not in caplog.text
 
         lot_result = session.handle_scan(seed.BARCODE_INVENTORY_MUPIROCIN)
         assert lot_result.resolution.outcome is Outcome.FOUND
