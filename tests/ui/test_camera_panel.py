@@ -39,7 +39,8 @@ def test_panel_emits_scan_from_video(qtbot, panel, clip):
 
 def test_decoding_runs_off_gui_thread(qtbot, clip):
     decoder_threads: list[int] = []
-    widget = CameraPanel(camera_lister=lambda: [], decode_hook=lambda name: decoder_threads.append(threading.get_ident()))
+    widget = CameraPanel(camera_lister=lambda: [],
+                         decode_hook=lambda name: decoder_threads.append(threading.get_ident()))
     qtbot.addWidget(widget)
 
     with qtbot.waitSignal(widget.scanned, timeout=60000):

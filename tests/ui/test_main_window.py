@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -22,24 +21,6 @@ def sandbox_quantity(sandbox, lot_id: str) -> int:
         response = http.get(f"/api/v1/products/inventory/{lot_id}", headers=headers)
         response.raise_for_status()
         return response.json()["current_quantity"]
-
-
-@pytest.fixture
-def window(qtbot, sandbox, tmp_path):
-    client = BlendClient(sandbox.url)
-    client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
-    connection = Connection(client, tmp_path / "station", "DEMO sandbox", demo=True, sandbox=sandbox)
-    (tmp_path / "station").mkdir()
-    main = build_window(connection)
-    qtbot.addWidget(main)
-    main.show()
-    main.activateWindow()
-    qtbot.waitExposed(main)
-    qtbot.waitUntil(lambda: main.session.inventory.source().fetched_at is not None, timeout=15000)
-    yield main
-    main.runner.wait_for_done(15000)
-    QApplication.removeEventFilter(QApplication.instance(), main.wedge)
-    main.session.close()
 
 
 def scanner_burst(widget, text: str) -> None:

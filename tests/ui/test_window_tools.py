@@ -5,28 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import zxingcpp
-from PySide6.QtWidgets import QApplication
 
 from station import paths
-from station.blend.client import BlendClient
 from station.sandbox import seed
 from station.settings import Settings, load_settings
-from ui.app import Connection, build_window
-
-
-@pytest.fixture
-def window(qtbot, sandbox, tmp_path):
-    client = BlendClient(sandbox.url)
-    client.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
-    (tmp_path / "station").mkdir()
-    main = build_window(Connection(client, tmp_path / "station", "DEMO sandbox", demo=True, sandbox=sandbox))
-    qtbot.addWidget(main)
-    main.show()
-    qtbot.waitUntil(lambda: main.session.inventory.source().fetched_at is not None, timeout=15000)
-    yield main
-    main.runner.wait_for_done(15000)
-    QApplication.removeEventFilter(QApplication.instance(), main.wedge)
-    main.session.close()
 
 
 def write_barcode_png(path, text: str, barcode_format) -> None:
