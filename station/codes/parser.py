@@ -121,7 +121,7 @@ def _parse(raw: str, symbology: str | None) -> Scan:
     # Step 3: a Blend barcode value.
     entity_type = blend_entity_type(text)
     if entity_type is not None:
-        warnings = ()
+        warnings: tuple[str, ...] = ()
         if not is_known_entity_type(entity_type):
             warnings = (
                 tr("The Blend barcode type {type} is not known to this station; it is checked with Blend.").format(
@@ -164,17 +164,17 @@ def _parse(raw: str, symbology: str | None) -> Scan:
         reading = _reading_from_elements(search.splits[0])
         if reading.gtin14 or reading.lot:
             fallbacks = (reading,)
-    warnings: tuple[str, ...] = ()
+    text_warnings: tuple[str, ...] = ()
     if wrong_gtin is not None:
         gtin14 = wrong_gtin[0]
-        warnings = (
+        text_warnings = (
             tr("{code} starts like a GS1 code, but its GTIN (01) {gtin} has the wrong check digit {found} "
                "(expected {expected}), so it is looked up as a batch number.").format(
                 code=show_invisible(text), gtin=gtin14, found=gtin14[-1], expected=gtin.expected_check_digit(gtin14)
             ),
         )
     return Scan(raw=raw, text=text, kind=ScanKind.TEXT, symbology=symbology, fallbacks=fallbacks,
-                warnings=warnings)
+                warnings=text_warnings)
 
 
 # -- step 0 -----------------------------------------------------------------------------------------
@@ -378,13 +378,12 @@ def _parse_gs1_with_fnc1(raw: str, text: str, symbology: str | None) -> Scan:
     """Read a GS1 element string that came with FNC1 evidence: by the GS1 syntax first, then leniently."""
     body = text.lstrip(gs1.GS)
     if not body:
-        scan = show_invisible((symbology or "") + text)
         return _invalid(
             raw,
             text,
             symbology,
             tr("The scan {scan} has no data after the GS1 prefix: scan the code again. If this repeats, check "
-               "the scanner's prefix and suffix settings.").format(scan=scan),
+               "the scanner's prefix and suffix settings.").format(scan=show_invisible((symbology or "") + text)),
         )
     if gs1.looks_like_hri(body):
         return _parse_hri(raw, body, symbology)

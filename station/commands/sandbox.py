@@ -114,8 +114,8 @@ def run(args: argparse.Namespace) -> int:
                                listen_socket=listen_socket)
     except sqlite3.Error as exc:
         listen_socket.close()
-        raise CommandError(f"cannot use {args.db or db_path} as the sandbox database ({exc}). Give --db a sandbox database "
-                           "file, or the name of a new file to create") from None
+        raise CommandError(f"cannot use {args.db or db_path} as the sandbox database ({exc}). Give --db a sandbox "
+                           "database file, or the name of a new file to create") from None
     except BaseException:
         listen_socket.close()
         raise
