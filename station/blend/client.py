@@ -287,7 +287,7 @@ class BlendClient:
         action = tr("changing lot {lot_id} by {delta:+d}").format(delta=delta, lot_id=lot_id)
         try:
             response = self._authorized("PATCH", path, json={"additional_quantity": delta}, retry=False,
-                                        action=action)
+                                        action=action, changes_data=True)
             data = self._ok_json(response, "PATCH", path, action)
         except Rejected as exc:
             reason = exc.server_message or f"HTTP {exc.status}"
@@ -325,7 +325,7 @@ class BlendClient:
         action = tr("creating a barcode for {entity_type} {entity_id}").format(entity_type=entity_type,
                                                                               entity_id=entity_id)
         # Not retried: every POST creates another barcode.
-        response = self._authorized("POST", path, retry=False, action=action)
+        response = self._authorized("POST", path, retry=False, action=action, changes_data=True)
         return self._parse(Barcode, self._ok_json(response, "POST", path, action), "POST", path)
 
     # --- products ------------------------------------------------------------------------------------
@@ -393,20 +393,24 @@ class BlendClient:
         return self._ok_json(response, "GET", path, action)
 
     def _authorized(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-                    retry: bool, action: str) -> httpx.Response:
+                    retry: bool, action: str, changes_data: bool = False) -> httpx.Response:
         """Send with the access token; after a 401, refresh once and send once more."""
         token = self._fresh_access_token()
-        response = self._send(method, path, json=json, params=params, token=token, retry=retry, action=action)
+        response = self._send(method, path, json=json, params=params, token=token, retry=retry, action=action,
+                              changes_data=changes_data)
         if response.status_code == 401:
             token = self._refresh_after_401(token)
-            response = self._send(method, path, json=json, params=params, token=token, retry=retry, action=action)
+            response = self._send(method, path, json=json, params=params, token=token, retry=retry, action=action,
+                                  changes_data=changes_data)
         return response
 
     def _send(self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None,
-              token: str | None, retry: bool, action: str) -> httpx.Response:
+              token: str | None, retry: bool, action: str, changes_data: bool = False) -> httpx.Response:
         """Send one request, plus one retry after a connection failure or a 429 when ``retry`` is set.
 
-        Transport failures become ``Unavailable``; every HTTP status is returned to the caller.
+        Transport failures become ``Unavailable``; every HTTP status is returned to the caller. Set
+        ``changes_data`` for a request that changes data in Blend, so that a timeout or a broken
+        connection warns that Blend may still have applied it.
         """
         url = path if path.startswith(("http://", "https://")) else API_PREFIX + path
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -427,14 +431,18 @@ class BlendClient:
             except httpx.TimeoutException as exc:
                 log.warning("%s %s timed out after %.0f ms: %s", method, url,
                             (time.perf_counter() - started) * 1000, exc.__class__.__name__)
-                raise Unavailable(tr("The request to Blend timed out while {action}. Blend may still have "
-                                     "applied it.").format(action=action), maybe_applied=True) from exc
+                message = tr("The request to Blend timed out while {action}.").format(action=action)
+                if changes_data:
+                    message += " " + tr("Blend may still have applied it.")
+                raise Unavailable(message, maybe_applied=True) from exc
             except httpx.TransportError as exc:
                 # The request went out and the connection broke before the whole response arrived.
                 log.warning("%s %s: connection lost: %s", method, url, _describe(exc))
-                raise Unavailable(tr("The connection to Blend broke while {action} ({error}). Blend may still "
-                                     "have applied the request.").format(action=action, error=_describe(exc)),
-                                  maybe_applied=True) from exc
+                message = tr("The connection to Blend broke while {action} ({error}).").format(
+                    action=action, error=_describe(exc))
+                if changes_data:
+                    message += " " + tr("Blend may still have applied the request.")
+                raise Unavailable(message, maybe_applied=True) from exc
             elapsed_ms = (time.perf_counter() - started) * 1000
             level = logging.DEBUG if response.is_success else logging.INFO
             log.log(level, "%s %s -> %d in %.0f ms", method, url, response.status_code, elapsed_ms)
@@ -476,8 +484,13 @@ class BlendClient:
             # A 5xx from the application means it failed before committing; a gateway status (502, 503,
             # 504) can come from a proxy that gave up on a server still working on the request.
             maybe_applied = method not in ("GET", "HEAD") and status in GATEWAY_STATUSES
-            raise Unavailable(tr("Blend failed while {action} ({reason}): try again later.").format(
-                action=action, reason=reason), maybe_applied=maybe_applied, status=status, server_message=message)
+            if message:
+                text = tr("Blend answered with a server error (HTTP {status}) while {action}: {reason}. Try again "
+                          "later.").format(status=status, action=action, reason=message.rstrip().rstrip("."))
+            else:
+                text = tr("Blend answered with a server error (HTTP {status}) while {action}. Try again later.").format(
+                    status=status, action=action)
+            raise Unavailable(text, maybe_applied=maybe_applied, status=status, server_message=message)
         raise Rejected(tr("Blend rejected {action}: {reason}").format(action=action, reason=reason),
                        status=status, server_message=message)
 
@@ -620,7 +633,8 @@ def _item_kind(item: Any) -> str | None:
 
 
 def _describe(exc: Exception) -> str:
-    return str(exc) or exc.__class__.__name__
+    """Return the error text without a closing period, to embed it in a message of our own."""
+    return str(exc).rstrip().rstrip(".") or exc.__class__.__name__
 
 
 __all__ = ["BlendClient", "BlendError"]

@@ -249,3 +249,56 @@ def test_read_timeout_may_be_applied(sandbox):
     while sandbox.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 80 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert sandbox.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 75  # the server applied what the client gave up on
+
+
+def test_read_timeout_on_get_not_applied_wording(sandbox):
+    with BlendClient(sandbox.url, read_timeout=0.5) as blend:
+        blend.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+        sandbox.set_faults("latency=1500")
+
+        with pytest.raises(Unavailable) as caught:
+            blend.get_lot(seed.LOT_MUPIROCIN_ID)
+
+    message = str(caught.value)
+    assert message == f"The request to Blend timed out while loading lot {seed.LOT_MUPIROCIN_ID}."
+    assert "may still have applied" not in message
+
+
+def test_read_timeout_on_patch_may_be_applied_wording(sandbox):
+    with BlendClient(sandbox.url, read_timeout=0.5) as blend:
+        blend.login(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
+        sandbox.set_faults("latency=1500")
+
+        with pytest.raises(Unavailable) as caught:
+            blend.adjust_quantity(seed.LOT_MUPIROCIN_ID, -5)
+
+    assert str(caught.value).endswith(" Blend may still have applied it.")
+
+
+def test_dropped_get_not_applied_wording(sandbox, client):
+    sandbox.set_faults("drop-after=1")
+
+    with pytest.raises(Unavailable) as caught:
+        client.list_inventory()
+
+    message = str(caught.value)
+    assert message.startswith("The connection to Blend broke while loading the inventory (")
+    assert message.endswith(").")
+    assert ".)" not in message
+    assert "may still have applied" not in message
+
+
+def test_server_error_named_as_answer(sandbox, client):
+    sandbox.set_faults("error=1")
+
+    with pytest.raises(Unavailable) as caught:
+        client.get_lot(seed.LOT_MUPIROCIN_ID)
+
+    message = str(caught.value)
+    assert caught.value.status == 500
+    assert message == (
+        f"Blend answered with a server error (HTTP 500) while loading lot {seed.LOT_MUPIROCIN_ID}: Injected server "
+        "error: the request was not applied. Try again later."
+    )
+    assert "unreachable" not in message
+    assert "may still have applied" not in message
