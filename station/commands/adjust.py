@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 
 from station import paths
@@ -20,6 +21,22 @@ from station.commands.common import (
 )
 
 log = logging.getLogger(__name__)
+
+# Blend lot ids are UUIDs in the 8-4-4-4-12 hex form, such as 0227d1e5-ba9a-42b5-8fe2-38882aa65708.
+_LOT_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_LOOKUP_HINT = "with `scan-station lookup CODE`, which prints the lots of a scanned code"
+
+
+def parse_lot_id(text: str) -> str:
+    """Parse LOT_ID: a Blend lot id (a UUID), without surrounding spaces."""
+    lot_id = text.strip()
+    if not lot_id:
+        raise argparse.ArgumentTypeError(f"invalid LOT_ID {text!r}: the lot id is blank. Find it {_LOOKUP_HINT}.")
+    if not _LOT_ID.match(lot_id):
+        raise argparse.ArgumentTypeError(
+            f"invalid LOT_ID {text!r}: expected a lot id, a UUID such as 0227d1e5-ba9a-42b5-8fe2-38882aa65708. "
+            f"Find it {_LOOKUP_HINT}.")
+    return lot_id
 
 
 def parse_delta(text: str) -> int:
@@ -43,7 +60,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "is queued or its outcome is unknown (run `scan-station sync` later), 2 on errors. A negative "
         "DELTA is typed as is: `adjust LOT_ID -1`.",
     )
-    parser.add_argument("lot_id", metavar="LOT_ID", help="the inventory lot id (UUID)")
+    parser.add_argument("lot_id", metavar="LOT_ID", type=parse_lot_id,
+                        help="the inventory lot id (UUID); `scan-station lookup CODE` prints it")
     parser.add_argument("delta", metavar="DELTA", type=parse_delta,
                         help="units to add (positive) or remove (negative)")
     add_api_options(parser)
@@ -79,18 +97,24 @@ def run(args: argparse.Namespace) -> int:
             print_json(lot.model_dump(mode="json"))
         return EXIT_OK
     if result.state is AdjustmentState.REJECTED:
-        print(f"scan-station: adjustment of lot {args.lot_id} by {args.delta:+d} rejected: {result.reason}",
-              file=sys.stderr)
+        fix = f" Check the lot id {_LOOKUP_HINT}." if result.lot_not_found else ""
+        print(f"scan-station: adjustment of lot {args.lot_id} by {args.delta:+d} rejected: "
+              f"{_sentence(result.reason or 'no reason given')}{fix}", file=sys.stderr)
         return EXIT_NO_MATCH
     if result.state is AdjustmentState.PENDING:
         print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
-              f"queued: {result.reason or 'waiting to be sent'}. Run `scan-station sync` to send it.",
+              f"queued: {_sentence(result.reason or 'waiting to be sent')} Run `scan-station sync` to send it.",
               file=sys.stderr)
     else:
         print(f"scan-station: adjustment {result.adjustment_id} of lot {args.lot_id} by {args.delta:+d} is "
-              f"{result.state.value}: {result.reason or 'no response came back'}. Run `scan-station sync` to "
-              "settle it; it will not be sent twice.", file=sys.stderr)
+              f"{result.state.value}: {_sentence(result.reason or 'no response came back')} Run "
+              "`scan-station sync` to settle it; it will not be sent twice.", file=sys.stderr)
     return EXIT_PENDING
+
+
+def _sentence(text: str) -> str:
+    """Return ``text`` ending in exactly one period, so that a sentence can follow it."""
+    return text.rstrip().rstrip(".") + "."
 
 
 def _read_lot(client, lot_id: str):

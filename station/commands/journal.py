@@ -62,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_table(entries: list[dict]) -> None:
+    from station.codes.visible import show_invisible
+
     if not entries:
         print("The journal is empty.")
         return
@@ -80,7 +82,9 @@ def _print_table(entries: list[dict]) -> None:
             result = entry["state"] or ""
             if entry["reason"]:
                 result += f": {entry['reason']}"
-        rows.append((at, entry["type"], entry["operator"] or "-", what, result))
+        # Scanned text and server messages may contain control characters that would drive the terminal.
+        rows.append((at, entry["type"], show_invisible(entry["operator"] or "-"), show_invisible(what),
+                     show_invisible(result)))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])

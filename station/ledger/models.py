@@ -62,6 +62,7 @@ class AdjustmentResult:
     state: AdjustmentState
     lot: Lot | None = None
     reason: str | None = None
+    lot_not_found: bool = False  # rejected because Blend has no lot with this id when it was sent
 
 
 @dataclass(frozen=True)

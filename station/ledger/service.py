@@ -116,6 +116,7 @@ class AdjustmentService:
         self._file_lock = FileLock(str(ledger.path) + ".send.lock", thread_local=False)
         self._rate_wait_left = rate_limit_budget
         self._lots: dict[str, Lot] = {}  # server lots of adjustments applied in the current run
+        self._lots_not_found: set[str] = set()  # adjustments of the current run whose lot id Blend did not find
         self._changed = False
         self._loop_thread: threading.Thread | None = None
         self._loop_stop = threading.Event()
@@ -163,7 +164,9 @@ class AdjustmentService:
                             blocked_by = self.ledger.adjustment(queued.id)
                         break
             lot = self._lots.pop(adjustment.id, None)
+            lot_not_found = adjustment.id in self._lots_not_found
             self._lots.clear()
+            self._lots_not_found.clear()
         self._notify_change()
 
         current = self.ledger.adjustment(adjustment.id)
@@ -175,7 +178,8 @@ class AdjustmentService:
             elif stop_reason:
                 reason = stop_reason
         return AdjustmentResult(adjustment_id=current.id, state=current.state,
-                                lot=lot if current.state is AdjustmentState.APPLIED else None, reason=reason)
+                                lot=lot if current.state is AdjustmentState.APPLIED else None, reason=reason,
+                                lot_not_found=lot_not_found and current.state is AdjustmentState.REJECTED)
 
     def sync(self) -> SyncReport:
         """Settle adjustments in doubt and send the outbox in order. Never raises for network trouble;
@@ -187,6 +191,7 @@ class AdjustmentService:
             else:
                 self._sync_locked(report)
             self._lots.clear()
+            self._lots_not_found.clear()
         report.waiting = self.ledger.count_waiting()
         report.reviews_open = len(self.needs_review())
         self._notify_change()
@@ -344,7 +349,7 @@ class AdjustmentService:
             except Unauthorized as exc:
                 raise _Stop(tr("Sign-in failed: {error}").format(error=exc)) from exc
             except Unavailable as exc:
-                raise _Stop(tr("The inventory service cannot be reached: {error}").format(error=exc)) from exc
+                raise _Stop(_unavailable_reason(exc)) from exc
             except ProtocolError as exc:
                 raise _Stop(tr("The inventory service sent an unreadable response: {error}").format(error=exc)) \
                     from exc
@@ -371,7 +376,10 @@ class AdjustmentService:
             try:
                 base = self._read_lot(adjustment.lot_id)
             except NotFound as exc:
-                return self._reject(adjustment, _not_found_reason(exc), notify=notify, report=report)
+                self._lots_not_found.add(adjustment.id)
+                reason = tr("Lot {lot_id} was not found in the inventory ({detail}).").format(
+                    lot_id=adjustment.lot_id, detail=_not_found_detail(exc))
+                return self._reject(adjustment, reason, notify=notify, report=report)
 
             self.ledger.append_event(adjustment.id, AdjustmentState.SENT, quantity=base.current_quantity,
                                      updated_at=base.updated_at)
@@ -382,7 +390,8 @@ class AdjustmentService:
                 reason = exc.server_message or str(exc)
                 return self._reject(adjustment, reason, notify=notify, report=report)
             except NotFound as exc:
-                return self._reject(adjustment, _not_found_reason(exc), notify=notify, report=report)
+                return self._reject(adjustment, _lot_gone_reason(adjustment.lot_id, exc), notify=notify,
+                                    report=report)
             except RateLimited as exc:
                 self.ledger.append_event(adjustment.id, AdjustmentState.PENDING,
                                          reason=tr("Rate limited by the inventory service."))
@@ -393,17 +402,22 @@ class AdjustmentService:
                                          reason=tr("Sign-in failed: {error}").format(error=exc))
                 raise _Stop(tr("Sign-in failed: {error}").format(error=exc)) from exc
             except Unavailable as exc:
-                if exc.maybe_applied or exc.status is not None:
-                    return self._mark_unknown(adjustment, str(exc))
+                if exc.status is not None:
+                    return self._mark_unknown(adjustment, _server_error_reason(exc))
+                if exc.maybe_applied:
+                    return self._mark_unknown(adjustment, _no_response_reason(str(exc)))
                 self.ledger.append_event(
                     adjustment.id, AdjustmentState.PENDING,
-                    reason=tr("Queued: the inventory service cannot be reached ({error}).").format(error=exc))
-                raise _Stop(tr("The inventory service cannot be reached: {error}").format(error=exc)) from exc
+                    reason=tr("Queued: the inventory service cannot be reached ({error}).").format(
+                        error=_clause(str(exc))))
+                raise _Stop(_unavailable_reason(exc)) from exc
             except (ProtocolError, BlendError) as exc:
-                return self._mark_unknown(adjustment, str(exc))
+                return self._mark_unknown(adjustment, tr(
+                    "Sent, but the response could not be read ({error}), so the lot will be checked.").format(
+                    error=_clause(str(exc))))
             except BaseException as exc:
                 # The request may have reached the server: record the doubt before the error goes on.
-                self._mark_unknown(adjustment, f"{exc.__class__.__name__}: {exc}")
+                self._mark_unknown(adjustment, _no_response_reason(f"{exc.__class__.__name__}: {exc}"))
                 raise
 
             log.info("adjustment %s applied: lot %s now %s", adjustment.id, adjustment.lot_id,
@@ -414,12 +428,10 @@ class AdjustmentService:
             return self.ledger.append_event(adjustment.id, AdjustmentState.APPLIED,
                                             quantity=lot.current_quantity, updated_at=lot.updated_at)
 
-    def _mark_unknown(self, adjustment: Adjustment, error: str) -> Adjustment:
-        log.warning("adjustment %s of lot %s sent without a response (%s); it will be settled from a "
-                    "read-back", adjustment.id, adjustment.lot_id, error)
-        return self.ledger.append_event(
-            adjustment.id, AdjustmentState.UNKNOWN,
-            reason=tr("Sent, but no response came back ({error}); the lot will be checked.").format(error=error))
+    def _mark_unknown(self, adjustment: Adjustment, reason: str) -> Adjustment:
+        log.warning("adjustment %s of lot %s has an unknown outcome and will be settled from a read-back: %s",
+                    adjustment.id, adjustment.lot_id, reason)
+        return self.ledger.append_event(adjustment.id, AdjustmentState.UNKNOWN, reason=reason)
 
     def _settle(self, adjustment: Adjustment, *, notify: bool, report: SyncReport | None) -> Adjustment:
         """Read the lot back and settle an adjustment in doubt. Returns the new current state."""
@@ -427,7 +439,7 @@ class AdjustmentService:
             lot = self._read_lot(adjustment.lot_id)
         except NotFound as exc:
             # The lot is gone, so its quantity no longer matters whichever way the change went.
-            return self._reject(adjustment, _not_found_reason(exc), notify=True, report=report)
+            return self._reject(adjustment, _lot_gone_reason(adjustment.lot_id, exc), notify=True, report=report)
 
         settlement = settle(delta=adjustment.delta, base_quantity=adjustment.sent_quantity,
                             base_updated_at=adjustment.sent_updated_at, quantity=lot.current_quantity,
@@ -460,6 +472,34 @@ class AdjustmentService:
             log.exception("on_change listener failed")
 
 
-def _not_found_reason(exc: NotFound) -> str:
-    detail = exc.server_message or str(exc)
-    return tr("The lot no longer exists in the inventory ({detail}).").format(detail=detail)
+def _clause(text: str) -> str:
+    """Return ``text`` without its closing period, to embed it in a sentence of its own."""
+    return text.rstrip().rstrip(".")
+
+
+def _not_found_detail(exc: NotFound) -> str:
+    return _clause(exc.server_message or str(exc))
+
+
+def _lot_gone_reason(lot_id: str, exc: NotFound) -> str:
+    return tr("Lot {lot_id} no longer exists in the inventory ({detail}).").format(
+        lot_id=lot_id, detail=_not_found_detail(exc))
+
+
+def _no_response_reason(error: str) -> str:
+    return tr("Sent, but no response came back ({error}), so the lot will be checked.").format(error=_clause(error))
+
+
+def _server_error_reason(exc: Unavailable) -> str:
+    if exc.server_message:
+        return tr("Sent, but the inventory service answered with a server error (HTTP {status}: {detail}), so the "
+                  "lot will be checked.").format(status=exc.status, detail=_clause(exc.server_message))
+    return tr("Sent, but the inventory service answered with a server error (HTTP {status}), so the lot will be "
+              "checked.").format(status=exc.status)
+
+
+def _unavailable_reason(exc: Unavailable) -> str:
+    """Return why a run stops on ``exc``: Blend could not be reached, or it answered with a server error."""
+    if exc.status is not None:
+        return str(exc)  # the client's message names the server error and its HTTP status
+    return tr("The inventory service cannot be reached: {error}").format(error=exc)

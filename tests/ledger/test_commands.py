@@ -81,6 +81,59 @@ def test_adjust_invalid_delta_exit_2(api_options, delta, capsys):
     assert "invalid DELTA" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("lot_id", ["", "  "])
+def test_adjust_blank_lot_id_exit_2(api_options, data_dir, lot_id, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["adjust", lot_id, "-1", *api_options])
+    error = capsys.readouterr().err
+
+    assert exit_info.value.code == EXIT_ERROR
+    assert f"invalid LOT_ID {lot_id!r}: the lot id is blank" in error
+    assert "scan-station lookup CODE" in error
+    assert "Traceback" not in error
+    assert not ledger_path(data_dir).exists()
+
+
+def test_adjust_malformed_lot_id_exit_2(api_options, data_dir, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["adjust", "nonexistent-lot", "-1", *api_options])
+    error = capsys.readouterr().err
+
+    assert exit_info.value.code == EXIT_ERROR
+    assert "invalid LOT_ID 'nonexistent-lot': expected a lot id, a UUID such as" in error
+    assert "scan-station lookup CODE" in error
+    assert not ledger_path(data_dir).exists()
+
+
+def test_adjust_unknown_lot_not_found_exit_1(api_options, data_dir, capsys):
+    lot_id = "00000000-0000-4000-8000-00000000dead"
+    code = main(["adjust", lot_id, "-1", *api_options])
+    error = capsys.readouterr().err
+
+    assert code == EXIT_NO_MATCH
+    assert f"rejected: Lot {lot_id} was not found in the inventory" in error
+    assert "no longer exists" not in error
+    assert error.rstrip().endswith("Check the lot id with `scan-station lookup CODE`, which prints the lots of "
+                                   "a scanned code.")
+    assert ".." not in error
+    entries = _journal_json(data_dir, capsys)
+    assert entries[0]["state"] == "rejected"
+
+
+def test_adjust_queued_message_punctuation(api_options, sandbox, data_dir, capsys):
+    ledger = Ledger(ledger_path(data_dir))
+    earlier = ledger.create_adjustment(LOT_MUPIROCIN_ID, -1)
+    ledger.append_event(earlier.id, AdjustmentState.SENT, quantity=MUPIROCIN_START)
+    ledger.close()
+
+    code = main(["adjust", LOT_MUPIROCIN_ID, "-2", *api_options])
+    error = capsys.readouterr().err
+
+    assert code == EXIT_PENDING
+    assert "queued: Waiting behind an earlier adjustment of this lot (-1, sent). Run `scan-station sync`" in error
+    assert ".." not in error
+
+
 def test_adjust_missing_credentials_exit_2(data_dir, capsys):
     code = main(["adjust", LOT_MUPIROCIN_ID, "-1", "--data-dir", str(data_dir)])
     assert code == EXIT_ERROR
@@ -168,3 +221,19 @@ def test_journal_formats(api_options, data_dir, capsys):
 def test_journal_empty(data_dir, capsys):
     assert main(["journal", "--json", "--data-dir", str(data_dir)]) == EXIT_OK
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_journal_table_shows_control_characters(data_dir, capsys):
+    from station.codes import parse_scan
+
+    ledger = Ledger(ledger_path(data_dir))
+    ledger.record_scan(parse_scan("\x1b[31mred\x07"), operator="amy", outcome="rejected",
+                       message="bad \x1b]0;title\x07")
+    ledger.close()
+
+    assert main(["journal", "--data-dir", str(data_dir)]) == EXIT_OK
+    table = capsys.readouterr().out
+    assert "<ESC>[31mred<BEL>" in table
+    assert "bad <ESC>]0;title<BEL>" in table
+    assert "\x1b" not in table
+    assert "\x07" not in table

@@ -135,10 +135,13 @@ def test_adjust_below_zero_rejected(service, sandbox):
 
 
 def test_adjust_unknown_lot_rejected(service):
-    result = service.adjust(str(uuid.uuid4()), 3, operator="amy")
+    lot_id = str(uuid.uuid4())
+    result = service.adjust(lot_id, 3, operator="amy")
 
     assert result.state is AdjustmentState.REJECTED
-    assert "no longer exists" in (result.reason or "")
+    assert result.lot_not_found is True
+    assert (result.reason or "").startswith(f"Lot {lot_id} was not found in the inventory (")
+    assert ".)" not in (result.reason or "")
 
 
 def test_adjust_zero_delta_invalid(service, ledger):
@@ -202,6 +205,43 @@ def test_server_error_not_applied_twice(service, sandbox, clock, patch_faults):
     clock.advance(SETTLE_DELAY + 1)
     assert service.sync().done
     assert sandbox.get_lot_quantity(LOT_MUPIROCIN_ID) == MUPIROCIN_START + 4
+
+
+def test_server_error_reason_names_status(service, ledger, patch_faults):
+    patch_faults.queued.append("error=1")
+    result = service.adjust(LOT_MUPIROCIN_ID, 4)
+
+    assert result.state is AdjustmentState.UNKNOWN
+    assert result.reason == (
+        "Sent, but the inventory service answered with a server error (HTTP 500: Injected server error: the "
+        "request was not applied), so the lot will be checked."
+    )
+    assert ledger.adjustment(result.adjustment_id).reason == result.reason
+
+
+def test_server_error_on_read_not_unreachable(service, sandbox):
+    sandbox.set_faults("error=1")
+    try:
+        result = service.adjust(LOT_MUPIROCIN_ID, -1)
+    finally:
+        sandbox.set_faults(None)
+
+    assert result.state is AdjustmentState.PENDING
+    assert (result.reason or "").startswith(
+        f"Blend answered with a server error (HTTP 500) while loading lot {LOT_MUPIROCIN_ID}")
+    assert "cannot be reached" not in (result.reason or "")
+    assert sandbox.get_lot_quantity(LOT_MUPIROCIN_ID) == MUPIROCIN_START
+
+
+def test_dropped_patch_reason_punctuation(service, patch_faults):
+    patch_faults.queued.append("drop-after=1")
+    result = service.adjust(LOT_MUPIROCIN_ID, -1)
+    reason = result.reason or ""
+
+    assert result.state is AdjustmentState.UNKNOWN
+    assert reason.startswith("Sent, but no response came back (The connection to Blend broke while changing lot ")
+    assert reason.endswith("Blend may still have applied the request), so the lot will be checked.")
+    assert ".)" not in reason
 
 
 def test_rate_limit_waits_retry_after(service, sandbox, clock, patch_faults):
