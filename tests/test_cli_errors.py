@@ -63,3 +63,16 @@ def test_closed_pipe_is_not_an_error(tmp_path):
     )
     assert "Traceback" not in pipeline.stderr
     assert "BrokenPipe" not in pipeline.stderr
+
+
+def test_sign_in_server_error_not_called_unreachable(capsys, tmp_path):
+    from station.sandbox.server import SandboxServer
+
+    with SandboxServer(db_path=tmp_path / "s.sqlite3", faults="error=1") as server:
+        code = main(["lookup", "712345678904", "--api", server.url, "--email", "demo@scan-station.test",
+                     "--password", "x", "--data-dir", str(tmp_path / "d")])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "unreachable" not in error
+    assert "server error" in error
+    assert "Nothing was recorded or sent" in error

@@ -132,10 +132,15 @@ def sign_in(args: argparse.Namespace):
             if attempt == SIGN_IN_ATTEMPTS:
                 client.close()
                 if isinstance(exc, RateLimited):
-                    raise CommandError(f"Blend at {api} kept rate-limiting the sign-in: {exc}. {nothing_done}") from exc
+                    raise CommandError(
+                        f"Blend at {api} kept rate-limiting the sign-in: {exc}. {nothing_done}"
+                    ) from exc
+                if exc.status is not None:  # Blend answered, with a server error
+                    raise CommandError(f"sign-in to {api} failed: {exc}. {nothing_done}") from exc
                 raise CommandError(f"the Blend API at {api} is unreachable: {exc}. {nothing_done}") from exc
             wait = getattr(exc, "retry_after", None) or SIGN_IN_RETRY_SECONDS * attempt
-            log.info("sign-in attempt %d of %d failed (%s); retrying in %.1f s", attempt, SIGN_IN_ATTEMPTS, exc, wait)
+            log.info("sign-in attempt %d of %d failed (%s), retrying in %.1f s", attempt, SIGN_IN_ATTEMPTS, exc,
+                     wait)
             time.sleep(min(wait, 10.0))
         except BlendError as exc:
             client.close()
