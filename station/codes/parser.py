@@ -102,11 +102,12 @@ def _parse(raw: str, symbology: str | None) -> Scan:
     if rejected is not None:
         return rejected
 
-    # Step 1: an AIM symbology identifier.
-    if symbology is None and _AIM_IDENTIFIER.match(text):
-        symbology, text = text[:3], text[3:]
-    elif symbology is not None and not symbology.startswith("]"):
+    # Step 1: an AIM symbology identifier, given apart or still in front of the text. The keyboard wedge
+    # does both: it reports the identifier and leaves it in the text.
+    if symbology is not None and not symbology.startswith("]"):
         symbology = "]" + symbology
+    if _AIM_IDENTIFIER.match(text) and (symbology is None or text.startswith(symbology)):
+        symbology, text = text[:3], text[3:]
     if symbology in GTIN_SYMBOLOGIES:
         return _parse_gtin_symbology(raw, text, symbology)
     if symbology in GS1_SYMBOLOGIES:

@@ -454,3 +454,21 @@ def test_step7_plain_batch():
     assert scan.text == "LOT-A17"
     assert scan.fallbacks == ()
 
+
+
+@pytest.mark.parametrize(
+    ("text", "symbology", "gtin14", "lot"),
+    [
+        ("]d201008421350010221727030910SG24M077", "]d2", "00842135001022", "SG24M077"),
+        ("]E00712345678904", "]E0", "00712345678904", None),
+        ("]E00712345678904", None, "00712345678904", None),
+        ("0100842135001022", "]d2", "00842135001022", None),
+    ],
+)
+def test_aim_identifier_given_twice_is_stripped(text, symbology, gtin14, lot):
+    """The wedge reports the AIM identifier and also leaves it in the text: both forms read the same."""
+    scan = parse_scan(text, symbology=symbology)
+    assert scan.valid, scan.reason
+    assert scan.gtin14 == gtin14
+    assert scan.lot == lot
+    assert scan.symbology == (symbology or text[:3])

@@ -172,3 +172,14 @@ def test_large_addition_needs_confirmation(qtbot, window, sandbox, monkeypatch):
     assert "1,000,000" in questions[0]
     assert window.banner.text.text() == "Change not made."
     assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+
+
+def test_scanner_with_aim_identifiers_finds_lot(qtbot, window):
+    """A scanner set to send AIM identifiers types ]E0 before the code; the wedge reports it too."""
+    amount = window.adjust_bar.amount
+    amount.setFocus()
+    qtbot.waitUntil(amount.hasFocus, timeout=5000)
+    with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
+        scanner_burst(amount, "]E00712345678904")
+    assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
+    assert amount.text() == ""
