@@ -128,7 +128,16 @@ class StationSession:
         return result
 
     def sync(self):
-        return self.adjustments.sync()
+        report = self.adjustments.sync()
+        if report.unreachable:
+            self.inventory.mark_offline(report.unreachable)
+        return report
+
+    def pending_change(self, lot_id: str) -> int:
+        """Return the sum of this lot's changes that Blend has not confirmed yet (outbox, in doubt, review)."""
+        from station.ledger.models import OPEN_STATES
+
+        return sum(adjustment.delta for adjustment in self.ledger.adjustments(OPEN_STATES, lot_id=lot_id))
 
     def outbox_count(self) -> int:
         return self.adjustments.outbox_count()

@@ -54,6 +54,10 @@ class HeaderBar(QFrame):
         self._outbox_count = count
         self._show_outbox()
 
+    @property
+    def outbox_count(self) -> int:
+        return self._outbox_count
+
     def set_attention(self, count: int) -> None:
         """Show how many changes need the operator (review or rejected on replay) beside the outbox."""
         self._attention_count = count

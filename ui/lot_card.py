@@ -101,9 +101,15 @@ class LotCard(QWidget):
         self.quantity.setFont(theme.scaled_font(self.font(), theme.QUANTITY_POINT_SIZE / 10, bold=True))
         self.of_initial = QLabel()
         self.of_initial.setFont(theme.scaled_font(self.font(), 1.4))
+        self.pending = QLabel()
+        self.pending.setObjectName("pendingChange")
+        self.pending.setFont(theme.scaled_font(self.font(), 1.3, bold=True))
+        self.pending.setStyleSheet(f"color: {theme.WARN_COLOR};")
+        self.pending.hide()
         quantity_row = QHBoxLayout()
         quantity_row.addWidget(self.quantity)
         quantity_row.addWidget(self.of_initial, 0, Qt.AlignmentFlag.AlignBottom)
+        quantity_row.addWidget(self.pending, 0, Qt.AlignmentFlag.AlignBottom)
         quantity_row.addStretch(1)
         self.level = QProgressBar()
         self.level.setTextVisible(False)
@@ -151,11 +157,20 @@ class LotCard(QWidget):
         self.facts.addWidget(value, row, 1)
         return value
 
+    def set_pending_change(self, change: int) -> None:
+        """Show the sum of this lot's changes that Blend has not confirmed yet beside the quantity."""
+        self.pending.setVisible(bool(change))
+        if change:
+            sign = "+" if change > 0 else "\u2212"
+            self.pending.setText(self.tr("{sign}{amount} waiting in the outbox").format(sign=sign, amount=abs(change)))
+
     def clear(self) -> None:
         self.lot = None
         self.stack.setCurrentWidget(self.placeholder)
 
     def show_lot(self, lot: Lot, *, cache_age: float | None = None) -> None:
+        if self.lot is None or self.lot.id != lot.id:
+            self.set_pending_change(0)
         self.lot = lot
         self.stack.setCurrentIndex(1)
         names = lot.product_names

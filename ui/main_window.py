@@ -112,7 +112,7 @@ class MainWindow(WindowTools, QMainWindow):
         station_menu = self.menuBar().addMenu(self.tr("&Station"))
         self.refresh_action = QAction(self.tr("Reload inventory"), self)
         self.refresh_action.setShortcut(QKeySequence("F5"))  # StandardKey.Refresh is Ctrl+R on GNOME, taken by review
-        self.refresh_action.triggered.connect(self.refresh_inventory)
+        self.refresh_action.triggered.connect(self.reload_inventory)
         station_menu.addAction(self.refresh_action)
         self.sync_action = QAction(self.tr("Send outbox now"), self)
         self.sync_action.triggered.connect(self.sync_now)
@@ -138,7 +138,8 @@ class MainWindow(WindowTools, QMainWindow):
         if self._scan_running or not self._scan_queue:
             return
         text, symbology = self._scan_queue.popleft()
-        self._scan_running = True
+        self._close_picker()
+        self._set_scan_running(True)
         self._banner(BannerState.BUSY, self.tr("Looking up {code}\u2026").format(code=_short(text)))
         self.runner.run(
             lambda: self.session.handle_scan(text, symbology),
@@ -146,14 +147,31 @@ class MainWindow(WindowTools, QMainWindow):
             lambda exc: self._scan_failed(text, exc),
         )
 
+    def _set_scan_running(self, running: bool) -> None:
+        """While a scan is looked up the previous card stays, but its buttons are off: a key pressed now
+        must not change the previous package's lot."""
+        self._scan_running = running
+        self.adjust_bar.set_busy(running or self._adjusting)
+
+    def _close_picker(self) -> None:
+        """A new scan replaces a question about the previous one."""
+        if self._dialog is not None:
+            self._dialog.setProperty("superseded", True)
+            self._dialog.reject()
+            self._dialog = None
+
+    def _clear_card(self) -> None:
+        self.card.clear()
+        self.adjust_bar.set_lot(None)
+
     def _scan_failed(self, text: str, exc: BaseException) -> None:
         log.error("scan handling failed: %s", exc, exc_info=exc)
-        self._scan_running = False
+        self._set_scan_running(False)
         self._show_error(self.tr("Could not handle the scan: {error}").format(error=exc))
         self._next_scan()
 
     def _scan_done(self, result: ScanResult) -> None:
-        self._scan_running = False
+        self._set_scan_running(False)
         try:
             self._show_scan_result(result)
         finally:
@@ -174,11 +192,15 @@ class MainWindow(WindowTools, QMainWindow):
             if result.warnings:
                 self._banner(BannerState.WARN, summary + "\n" + "\n".join(result.warnings), scanned=True)
                 self._play("warning")
+                self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR,
+                                       summary + "  " + " ".join(result.warnings))
             else:
                 self._banner(BannerState.OK, summary, scanned=True)
                 self._play("good")
-            self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, summary)
+                self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, summary)
             return
+        # Every other outcome leaves no lot on the card, so no change lands on the previous package's lot.
+        self._clear_card()
         if outcome in (Outcome.SEVERAL, Outcome.BATCH_NOT_FOUND):
             self._banner(BannerState.WARN, resolution.message, scanned=True)
             self._play("warning")
@@ -191,10 +213,6 @@ class MainWindow(WindowTools, QMainWindow):
             self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
             self._pick_reading(result)
             return
-        # not found, invalid, not an inventory lot, error: clear the card so no change lands on the
-        # previous package's lot by mistake
-        self.card.clear()
-        self.adjust_bar.set_lot(None)
         message = resolution.message or self.tr("Not found")
         self._show_error(f"{code} \u00b7 {message}", scanned=True)
 
@@ -203,6 +221,9 @@ class MainWindow(WindowTools, QMainWindow):
         self._dialog = dialog
 
         def finished(_code: int) -> None:
+            if dialog.property("superseded"):
+                dialog.deleteLater()
+                return
             self._dialog = None
             if dialog.chosen is not None:
                 self._banner(BannerState.OK, self.tr("Lot {batch} chosen").format(batch=dialog.chosen.batch_number))
@@ -219,12 +240,14 @@ class MainWindow(WindowTools, QMainWindow):
         self._dialog = dialog
 
         def finished(_code: int) -> None:
-            self._dialog = None
             reading = dialog.chosen
             dialog.deleteLater()
+            if dialog.property("superseded"):
+                return
+            self._dialog = None
             if reading is None:
                 return
-            self._scan_running = True
+            self._set_scan_running(True)
             self.runner.run(
                 lambda: self.session.choose_reading(resolution.scan, reading),
                 self._scan_done,
@@ -240,21 +263,30 @@ class MainWindow(WindowTools, QMainWindow):
             return
         lot_id = lot.id
 
-        def read() -> Lot:
-            fresh = self.session.client.get_lot(lot_id)
-            self.session.inventory.update_lot(fresh)
-            return fresh
-
         def done(fresh: Lot) -> None:
+            self._update_source()
             if self.card.lot is not None and self.card.lot.id == fresh.id:
                 self._show_lot(fresh)
 
-        self.runner.run(read, done, lambda exc: log.info("could not read lot %s back: %s", lot_id, exc))
+        def failed(exc: BaseException) -> None:
+            log.info("could not read lot %s back: %s", lot_id, exc)
+            self._update_source()
+
+        self.runner.run(lambda: self.session.inventory.read_lot(lot_id), done, failed)
 
     def _show_lot(self, lot: Lot, *, cache_age: float | None = None) -> None:
         self.card.show_lot(lot, cache_age=cache_age)
         self.adjust_bar.set_lot(lot)
         self.lot_shown.emit(lot)
+        if lot.id:
+            lot_id = lot.id
+
+            def show_pending(change: int) -> None:
+                if self.card.lot is not None and self.card.lot.id == lot_id:
+                    self.card.set_pending_change(change)
+
+            self.runner.run(lambda: self.session.pending_change(lot_id), show_pending,
+                            lambda exc: log.warning("outbox sum for lot %s failed: %s", lot_id, exc))
 
     # -- adjustments ------------------------------------------------------------------------------
 
@@ -265,6 +297,9 @@ class MainWindow(WindowTools, QMainWindow):
             return
         if self._adjusting:
             self._banner(BannerState.BUSY, self.tr("Still saving the last change\u2026"))
+            return
+        if self._scan_running:
+            self._banner(BannerState.BUSY, self.tr("Wait for the scanned package to show, then change it."))
             return
         question = large_change_warning(delta, lot.current_quantity, lot.initial_quantity, lot.unit_type)
         if question and not undo and not self.confirm_large_change(question):
@@ -291,7 +326,7 @@ class MainWindow(WindowTools, QMainWindow):
 
     def _adjust_done(self, lot: Lot, delta: int, result) -> None:
         self._adjusting = False
-        self.adjust_bar.set_busy(False)
+        self.adjust_bar.set_busy(self._scan_running)
         state = getattr(result.state, "value", result.state)
         sign = "+" if delta > 0 else "\u2212"
         change = f"{sign}{abs(delta)}"
@@ -335,7 +370,7 @@ class MainWindow(WindowTools, QMainWindow):
 
     def _adjust_failed(self, lot: Lot, delta: int, exc: BaseException) -> None:
         self._adjusting = False
-        self.adjust_bar.set_busy(False)
+        self.adjust_bar.set_busy(self._scan_running)
         log.error("adjustment of lot %s by %d failed: %s", lot.id, delta, exc, exc_info=exc)
         message = str(exc) if isinstance(exc, (BlendError, ValueError)) else repr(exc)
         self._show_error(self.tr("The change was not saved: {error}").format(error=message))
@@ -358,11 +393,13 @@ class MainWindow(WindowTools, QMainWindow):
             return
         self._sync_running = True
 
-        def done(_report) -> None:
+        def done(report) -> None:
             self._sync_running = False
             self._update_outbox()
             self._update_source()
             self.check_attention()
+            if report.applied or report.rejected:
+                self._outbox_settled(len(report.applied), len(report.rejected))
 
         def failed(exc: BaseException) -> None:
             self._sync_running = False
@@ -371,12 +408,43 @@ class MainWindow(WindowTools, QMainWindow):
 
         self.runner.run(self.session.sync, done, failed)
 
+    def _outbox_settled(self, applied: int, rejected: int) -> None:
+        """Show what the outbox did, and read the lot on the card back, whose quantity it changed."""
+        if not self._adjusting and not self._scan_running:
+            if rejected:
+                message = self.tr("Outbox: {applied} change(s) applied, {rejected} rejected; see Tools \u2192 "
+                                  "Changes to review.").format(applied=applied, rejected=rejected)
+                self._banner(BannerState.WARN, message)
+            else:
+                message = self.tr("Outbox: {applied} change(s) applied in Blend.").format(applied=applied)
+                self._banner(BannerState.OK, message)
+            self.history.add_entry(theme.ICON_OK if not rejected else theme.ICON_WARN,
+                                   theme.OK_COLOR if not rejected else theme.WARN_COLOR, message)
+        if self.card.lot is not None:
+            self._read_back(self.card.lot)
+
     def refresh_inventory(self) -> None:
         def failed(exc: BaseException) -> None:
             log.warning("inventory reload failed: %s", exc)
             self._update_source()
 
         self.runner.run(self.session.inventory.refresh, lambda _count: self._update_source(), failed)
+
+    def reload_inventory(self) -> None:
+        """F5: reload every lot and say so."""
+        self._banner(BannerState.BUSY, self.tr("Reloading the inventory\u2026"))
+
+        def done(count: int) -> None:
+            self._update_source()
+            self._banner(BannerState.OK, self.tr("Inventory reloaded: {count} lots.").format(count=count))
+            if self.card.lot is not None:
+                self._read_back(self.card.lot)
+
+        def failed(exc: BaseException) -> None:
+            self._update_source()
+            self._show_error(self.tr("Could not reload the inventory: {error}").format(error=exc))
+
+        self.runner.run(self.session.inventory.refresh, done, failed)
 
     def _update_source(self) -> None:
         source = self.session.inventory.source()
@@ -402,6 +470,15 @@ class MainWindow(WindowTools, QMainWindow):
             self.sounds.play(kind)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        waiting = self.header.outbox_count
+        if waiting and not self._adjusting:
+            answer = QMessageBox.question(
+                self, self.tr("Changes wait in the outbox"),
+                self.tr("{count} change(s) wait in the outbox. They are kept and sent at the next start. "
+                        "Quit anyway?").format(count=waiting))
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         if self._adjusting:
             answer = QMessageBox.question(
                 self, self.tr("A change is being saved"),

@@ -173,6 +173,24 @@ class InventoryService:
         once instead of waiting for a connect timeout each time."""
         return self._online or self._clock() - self._offline_at > OFFLINE_RETRY_SECONDS
 
+    def mark_offline(self, reason: str) -> None:
+        """Record that Blend could not be reached by another part of the station (the outbox)."""
+        self._online = False
+        self._offline_at = self._clock()
+        self._last_error = reason
+
+    def read_lot(self, lot_id: str) -> Lot:
+        """Read one lot from Blend and put it in the index. Raises BlendError; Unavailable marks offline."""
+        try:
+            lot = self._client.get_lot(lot_id)
+        except Unavailable as exc:
+            self.mark_offline(str(exc))
+            raise
+        self._online = True
+        self._last_error = None
+        self.update_lot(lot)
+        return lot
+
     def resolve_lot_id(self, lot_id: str, scan: Scan) -> Resolution | None:
         """Read one lot back from Blend (falling back to the cache); None when neither has it."""
         lot = self._index.by_id.get(lot_id)

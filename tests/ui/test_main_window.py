@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -113,10 +114,15 @@ def test_offline_change_queues_then_applies(qtbot, tmp_path):
             main.handle_scan("712345678904")
         assert "Offline" in main.header.source.text()
         assert "cache" in main.card.status.text()
+        qtbot.waitUntil(lambda: main.card.pending.text() == "\u22121 waiting in the outbox", timeout=10000)
 
         server = SandboxServer(db_path=tmp_path / "outage.sqlite3", port=port).start()
         qtbot.waitUntil(lambda: "Outbox 0" in main.header.outbox.text(), timeout=20000)
         assert server.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 79
+        qtbot.waitUntil(lambda: main.card.quantity.text() == "79 mg", timeout=10000)
+        qtbot.waitUntil(lambda: "Online" in main.header.source.text(), timeout=10000)
+        assert not main.card.pending.isVisible()
+        assert "applied" in main.banner.text.text()
     finally:
         main.runner.wait_for_done(15000)
         QApplication.removeEventFilter(QApplication.instance(), main.wedge)
@@ -183,3 +189,40 @@ def test_scanner_with_aim_identifiers_finds_lot(qtbot, window):
         scanner_burst(amount, "]E00712345678904")
     assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
     assert amount.text() == ""
+
+
+def test_key_during_lookup_changes_nothing(qtbot, window, sandbox):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    window.handle_scan("10D9T")
+    assert not window.adjust_bar.minus_one.isEnabled()
+    window.request_adjustment(-1)
+    assert "Wait for the scanned package" in window.banner.text.text()
+    qtbot.waitUntil(lambda: window.card.lot.batch_number == "10D9T", timeout=15000)
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+    assert window.adjust_bar.minus_one.isEnabled()
+
+
+def test_cancelled_picker_leaves_no_lot(qtbot, window):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("712345678904")
+    with qtbot.waitSignal(window.scan_finished, timeout=15000):
+        window.handle_scan("842135001022")
+    assert window.card.lot is None
+    assert not window.adjust_bar.minus_one.isEnabled()
+    window._dialog.reject()
+    assert window.card.lot is None
+
+
+def test_new_scan_replaces_open_picker(qtbot, window):
+    with qtbot.waitSignal(window.scan_finished, timeout=15000):
+        window.handle_scan("842135001022")
+    picker = window._dialog
+    assert picker is not None
+    with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
+        window.handle_scan("712345678904")
+    assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
+    assert window._dialog is None
+    assert not shiboken6.isValid(picker) or not picker.isVisible()
+    qtbot.wait(200)
+    assert window.card.lot.id == seed.LOT_MUPIROCIN_ID
