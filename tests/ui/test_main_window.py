@@ -121,7 +121,7 @@ def test_offline_change_queues_then_applies(qtbot, tmp_path):
         assert server.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 79
         qtbot.waitUntil(lambda: main.card.quantity.text() == "79 mg", timeout=10000)
         qtbot.waitUntil(lambda: "Online" in main.header.source.text(), timeout=10000)
-        assert not main.card.pending.isVisible()
+        qtbot.waitUntil(lambda: not main.card.pending.isVisible(), timeout=10000)
         assert "applied" in main.banner.text.text()
     finally:
         main.runner.wait_for_done(15000)
