@@ -8,9 +8,9 @@ their text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
 from station.blend.models import Lot
 from station.inventory.amount import AmountError, parse_amount
@@ -30,6 +30,44 @@ class AmountField(QLineEdit):
         return super().event(event)
 
 
+class ElidedButton(QPushButton):
+    """A button whose long text is shortened with an ellipsis to fit, so a long product name never widens
+    the window; the full text is in the tooltip."""
+
+    MIN_WIDTH = 170
+    MAX_PREFERRED_WIDTH = 420
+
+    def __init__(self, text: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self._full_text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.set_full_text(text)
+
+    def set_full_text(self, text: str) -> None:
+        self._full_text = text
+        self.setToolTip(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full_text
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        width = self.fontMetrics().horizontalAdvance(self._full_text) + 32
+        return QSize(min(width, self.MAX_PREFERRED_WIDTH), hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self.MIN_WIDTH, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = max(self.width() - 24, 40)
+        self.setText(self.fontMetrics().elidedText(self._full_text, Qt.TextElideMode.ElideMiddle, room))
+
+
 class AdjustBar(QWidget):
     adjust_requested = Signal(int)  # a signed change of the lot's quantity
     undo_requested = Signal()
@@ -42,42 +80,42 @@ class AdjustBar(QWidget):
         self._busy = False
         self.minus_one = self._button(self.tr("\u22121   (F1)"), "F1", lambda: self.adjust_requested.emit(-1))
         self.plus_one = self._button(self.tr("+1   (F2)"), "F2", lambda: self.adjust_requested.emit(1))
-        self.dispense = self._button(self.tr("Dispense (F3)"), "F3", self._dispense)
+        self.dispense = self._button(self.tr("Dispense (F3)"), "F3", self._dispense, elided=True)
         self.amount = AmountField()
         self.amount.setObjectName("customAmount")
-        self.amount.setPlaceholderText(self.tr("Amount, e.g. \u221210 or +25 (F4)"))
+        self.amount.setPlaceholderText(self.tr("\u00b1Amount (F4)"))
+        self.amount.setToolTip(self.tr("Type a signed amount such as \u221210 or +25, then press Enter"))
+        self.amount.setMinimumWidth(150)
         self.amount.setMinimumHeight(theme.MIN_BUTTON_HEIGHT)
         self.amount.setFont(theme.scaled_font(self.font(), 1.2))
         self.amount.returnPressed.connect(self._apply_amount)
         self.apply = self._button(self.tr("Apply (Enter)"), None, self._apply_amount)
-        self.undo = self._button(self.tr("Undo last (Ctrl+Z)"), QKeySequence.StandardKey.Undo, self._undo)
+        self.undo = self._button(self.tr("Undo (Ctrl+Z)"), QKeySequence.StandardKey.Undo, self._undo)
         self._shortcut(QKeySequence("F4"), self.amount.setFocus)
         self._undo_left = 0
         self._undo_timer = QTimer(self)
         self._undo_timer.setInterval(1000)
         self._undo_timer.timeout.connect(self._tick_undo)
 
-        row = QHBoxLayout()
+        # One row, always in the same order, so hands learn it and the window fits a 768-pixel screen.
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
         for widget in (self.minus_one, self.plus_one, self.dispense):
             row.addWidget(widget)
-        row.addSpacing(16)
+        row.addSpacing(12)
         row.addWidget(self.amount, 2)
         row.addWidget(self.apply)
-        undo_row = QHBoxLayout()
-        undo_row.addStretch(1)
-        undo_row.addWidget(self.undo)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 6, 12, 6)
-        layout.addLayout(row)
-        layout.addLayout(undo_row)
+        row.addSpacing(12)
+        row.addWidget(self.undo)
         self.set_lot(None)
         self._set_undo(0)
 
-    def _button(self, text: str, shortcut, slot) -> QPushButton:
-        button = QPushButton(text)
+    def _button(self, text: str, shortcut, slot, *, elided: bool = False) -> QPushButton:
+        button = ElidedButton(text) if elided else QPushButton(text)
         button.setMinimumHeight(theme.MIN_BUTTON_HEIGHT)
-        button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        button.setFont(theme.scaled_font(self.font(), 1.2, bold=True))
+        if not elided:
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        button.setFont(theme.scaled_font(self.font(), 1.1, bold=True))
         button.clicked.connect(slot)
         if shortcut is not None:
             self._shortcut(QKeySequence(shortcut), lambda: button.animateClick() if button.isEnabled() else None)
@@ -95,15 +133,14 @@ class AdjustBar(QWidget):
         self.amount.clear()
         self._has_lot = lot is not None and lot.id is not None
         self._dispense_units = None
-        self.dispense.setText(self.tr("Dispense (F3)"))
+        self.dispense.set_full_text(self.tr("Dispense (F3)"))
         if lot is not None and lot.associations:
             for _, assoc in lot.associations.items():
                 if assoc.units_per_product:
                     self._dispense_units = assoc.units_per_product
                     name = assoc.name or self.tr("product")
-                    short = name if len(name) <= 22 else name[:21] + "\u2026"
-                    self.dispense.setText(self.tr("Dispense 1 {name}  \u2212{units}  (F3)").format(
-                        name=short, units=assoc.units_per_product))
+                    self.dispense.set_full_text(self.tr("Dispense 1 {name}  \u2212{units}  (F3)").format(
+                        name=name, units=assoc.units_per_product))
                     break
         self._update_enabled()
 
@@ -130,9 +167,9 @@ class AdjustBar(QWidget):
         self._undo_left = seconds
         self.undo.setEnabled(seconds > 0)
         if seconds > 0:
-            self.undo.setText(self.tr("Undo last (Ctrl+Z)  {seconds} s").format(seconds=seconds))
+            self.undo.setText(self.tr("Undo {seconds} s (Ctrl+Z)").format(seconds=seconds))
         else:
-            self.undo.setText(self.tr("Undo last (Ctrl+Z)"))
+            self.undo.setText(self.tr("Undo (Ctrl+Z)"))
             self._undo_timer.stop()
 
     def _tick_undo(self) -> None:

@@ -133,7 +133,7 @@ def test_offline_change_queues_then_applies(qtbot, tmp_path):
 def test_f3_dispenses_one_product_unit(qtbot, window, sandbox):
     with qtbot.waitSignal(window.lot_shown, timeout=15000):
         window.handle_scan("712345678904")
-    assert "\u2212100" in window.adjust_bar.dispense.text()
+    assert "\u2212100" in window.adjust_bar.dispense.full_text()
     with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
         QTest.keyClick(window, Qt.Key.Key_F3)
     # 100 mg per unit from a lot of 80 mg: Blend rejects it, and the window says why.
