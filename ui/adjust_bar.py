@@ -35,7 +35,7 @@ class ElidedButton(QPushButton):
     the window; the full text is in the tooltip."""
 
     MIN_WIDTH = 170
-    MAX_PREFERRED_WIDTH = 420
+    MAX_PREFERRED_WIDTH = 600
 
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
@@ -100,10 +100,11 @@ class AdjustBar(QWidget):
         # One row, always in the same order, so hands learn it and the window fits a 768-pixel screen.
         row = QHBoxLayout(self)
         row.setContentsMargins(12, 6, 12, 6)
-        for widget in (self.minus_one, self.plus_one, self.dispense):
-            row.addWidget(widget)
+        row.addWidget(self.minus_one)
+        row.addWidget(self.plus_one)
+        row.addWidget(self.dispense, 2)
         row.addSpacing(12)
-        row.addWidget(self.amount, 2)
+        row.addWidget(self.amount, 1)
         row.addWidget(self.apply)
         row.addSpacing(12)
         row.addWidget(self.undo)
