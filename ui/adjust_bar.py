@@ -72,6 +72,7 @@ class AdjustBar(QWidget):
     adjust_requested = Signal(int)  # a signed change of the lot's quantity
     undo_requested = Signal()
     invalid_amount = Signal(str)  # the message to show the operator
+    notice = Signal(str)  # a hint for the operator that is not an error
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -90,7 +91,8 @@ class AdjustBar(QWidget):
         self.amount.setFont(theme.scaled_font(self.font(), 1.2))
         self.amount.returnPressed.connect(self._apply_amount)
         self.apply = self._button(self.tr("Apply (Enter)"), None, self._apply_amount)
-        self.undo = self._button(self.tr("Undo (Ctrl+Z)"), QKeySequence.StandardKey.Undo, self._undo)
+        self.undo = self._button(self.tr("Undo (Ctrl+Z)"), None, self._undo)
+        self._shortcut(QKeySequence(QKeySequence.StandardKey.Undo), self._undo_key)
         self._shortcut(QKeySequence("F4"), self.amount.setFocus)
         self._undo_left = 0
         self._undo_timer = QTimer(self)
@@ -175,6 +177,13 @@ class AdjustBar(QWidget):
 
     def _tick_undo(self) -> None:
         self._set_undo(self._undo_left - 1)
+
+    def _undo_key(self) -> None:
+        if self.undo.isEnabled():
+            self.undo.animateClick()
+        else:
+            self.notice.emit(self.tr("Nothing to undo: undo works for {seconds} seconds after a saved change.")
+                             .format(seconds=UNDO_WINDOW_SECONDS))
 
     def _undo(self) -> None:
         if self._undo_left > 0:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from filelock import FileLock, Timeout
+
 from station import APP_ID, APP_NAME, __version__
 from station.commands.common import (
     API_URL_ENV,
@@ -106,6 +108,16 @@ def run_window(args: argparse.Namespace) -> int:
     if api_url and not args.demo:
         check_api_url(api_url)
 
+    # Two windows on one data folder would each replay the same outbox and keep separate caches.
+    window_lock = FileLock(str(data_dir / "window.lock"), timeout=0)
+    try:
+        window_lock.acquire()
+    except Timeout as exc:
+        raise CommandError(
+            f"another Scan Station window is already using the data folder {data_dir}: switch to that window, "
+            "or start this one with another --data-dir"
+        ) from exc
+
     # Connecting before the QApplication exists keeps every network call off the GUI thread.
     connection: Connection | None = None
     startup_error: str | None = None
@@ -166,6 +178,7 @@ def run_window(args: argparse.Namespace) -> int:
         window.session.close()
         if connection.sandbox is not None:
             connection.sandbox.stop()
+        window_lock.release()
 
 
 def build_window(connection: Connection):

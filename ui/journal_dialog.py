@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -21,8 +22,10 @@ JOURNAL_LIMIT = 500
 class JournalDialog(QDialog):
     COLUMNS = ("Time", "Type", "What", "State", "Operator", "Details")
 
-    def __init__(self, ledger, parent: QWidget | None = None):
+    def __init__(self, ledger, parent: QWidget | None = None, *, lot_names=None):
+        """``lot_names`` maps a lot id to the batch number shown for it, when known."""
         super().__init__(parent)
+        self.lot_names = lot_names or {}
         self.setWindowTitle(self.tr("Journal"))
         self.ledger = ledger
         self.runner = BackgroundRunner(self)
@@ -43,6 +46,10 @@ class JournalDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(1100, 600)
         self.reload()
+        self._timer = QTimer(self)  # changes settle while the dialog is open
+        self._timer.setInterval(5000)
+        self._timer.timeout.connect(self.reload)
+        self._timer.start()
 
     def reload(self) -> None:
         self.runner.run(lambda: self.ledger.journal(limit=JOURNAL_LIMIT), self.show_entries)
@@ -58,7 +65,8 @@ class JournalDialog(QDialog):
                 details = entry.message or ", ".join(entry.lot_ids)
             else:
                 sign = "+" if (entry.delta or 0) > 0 else ""
-                what = self.tr("Lot {lot}: {sign}{delta}").format(lot=entry.lot_id, sign=sign, delta=entry.delta)
+                lot = self.lot_names.get(entry.lot_id, entry.lot_id)
+                what = self.tr("Lot {lot}: {sign}{delta}").format(lot=lot, sign=sign, delta=entry.delta)
                 state = entry.state.value if entry.state else ""
                 after = self.tr("now {quantity}").format(quantity=entry.quantity_after) \
                     if entry.quantity_after is not None else ""

@@ -74,6 +74,7 @@ class MainWindow(WindowTools, QMainWindow):
         self.adjust_bar.adjust_requested.connect(self.request_adjustment)
         self.adjust_bar.undo_requested.connect(self.undo_last)
         self.adjust_bar.invalid_amount.connect(lambda message: self._banner(BannerState.ERROR, message))
+        self.adjust_bar.notice.connect(lambda message: self._banner(BannerState.WARN, message))
         self.header.set_operator(session.operator)
         self._update_source()
 

@@ -167,7 +167,8 @@ class WindowTools(_WindowBase):
     def open_journal(self) -> None:
         from ui.journal_dialog import JournalDialog
 
-        self._open_dialog(JournalDialog(self.session.ledger, self))
+        batches = {lot_id: lot.batch_number or lot_id for lot_id, lot in self.session.inventory.index.by_id.items()}
+        self._open_dialog(JournalDialog(self.session.ledger, self, lot_names=batches))
 
     def open_log(self) -> None:
         from ui.log_viewer import LogViewer

@@ -24,3 +24,16 @@ def test_demo_from_today_is_kept(tmp_path):
     (demo / "ledger.sqlite3").write_text("today", encoding="utf-8")
     reset_stale_demo(demo)
     assert (demo / "ledger.sqlite3").read_text(encoding="utf-8") == "today"
+
+
+def test_second_window_on_same_folder_refused(tmp_path, capsys):
+    from filelock import FileLock
+
+    from station.cli import main
+
+    with FileLock(str(tmp_path / "window.lock"), timeout=0):
+        code = main(["--demo", "--data-dir", str(tmp_path)])
+    error = capsys.readouterr().err
+    assert code == 2
+    assert "already using the data folder" in error
+    assert str(tmp_path) in error

@@ -51,13 +51,22 @@ def test_journal_lists_scan_and_change(qtbot, window):
         window.handle_scan("712345678904")
     with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
         window.request_adjustment(-2)
-    dialog = JournalDialog(window.session.ledger, window)
-    qtbot.addWidget(dialog)
+    window.open_journal()
+    dialog = window.findChild(JournalDialog)
     qtbot.waitUntil(lambda: dialog.table.rowCount() >= 2, timeout=10000)
     cells = [dialog.table.item(row, column).text() for row in range(dialog.table.rowCount()) for column in range(6)]
     assert "712345678904" in cells
     assert "applied" in cells
-    assert any("-2" in cell for cell in cells)
+    assert "Lot 1234567890: -2" in cells
+    dialog.reject()
+
+
+def test_ctrl_z_without_change_says_nothing_to_undo(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert "Nothing to undo" in window.banner.text.text()
 
 
 def test_settings_apply_to_wedge_and_file(qtbot, window):
