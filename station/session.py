@@ -143,6 +143,7 @@ class StationSession:
         return self.adjustments.outbox_count()
 
     def close(self) -> None:
+        self.inventory.save_cache()
         close = getattr(self.ledger, "close", None)
         if close:
             close()

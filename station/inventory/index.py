@@ -97,7 +97,8 @@ def base_unit_gtin14(gtin14: str) -> str | None:
 
 
 class LotIndex:
-    """Lots indexed by GTIN-14, NDC-10, batch number and id. Immutable once built; rebuild to refresh."""
+    """Lots indexed by GTIN-14, NDC-10, batch number and id. Immutable once built: ``with_lot`` returns an
+    updated copy, so a reader on another thread never sees a half-changed index."""
 
     def __init__(self, lots: Iterable[Lot]):
         self.lots: list[Lot] = list(lots)
@@ -106,20 +107,53 @@ class LotIndex:
         self.by_ndc10: dict[str, list[Lot]] = {}
         self.by_batch: dict[str, list[Lot]] = {}
         for lot in self.lots:
-            if lot.id:
-                self.by_id[lot.id] = lot
-            try:
-                gtin = _gtin14_of_upc(lot.upc)
-                ndcs = _ndc10s_of_upc(lot.upc)
-            except Exception:  # noqa: BLE001 - one odd upc value must not hide every other lot
-                log.warning("lot %s: upc %r could not be normalized", lot.id, lot.upc, exc_info=True)
-                gtin, ndcs = None, set()
-            if gtin:
-                self.by_gtin.setdefault(gtin, []).append(lot)
-            for ndc in ndcs:
-                self.by_ndc10.setdefault(ndc, []).append(lot)
-            if lot.batch_number and lot.batch_number.strip():
-                self.by_batch.setdefault(normalize_batch(lot.batch_number), []).append(lot)
+            self._add(lot)
+
+    def with_lot(self, lot: Lot) -> LotIndex:
+        """Return a copy in which ``lot`` replaces the lot with its id, or is added. Only that lot's UPC is
+        normalized again, which keeps a read-back on the scan path cheap in a large inventory."""
+        copy = LotIndex([])
+        copy.by_id = dict(self.by_id)
+        copy.by_gtin = {key: list(value) for key, value in self.by_gtin.items()}
+        copy.by_ndc10 = {key: list(value) for key, value in self.by_ndc10.items()}
+        copy.by_batch = {key: list(value) for key, value in self.by_batch.items()}
+        old = self.by_id.get(lot.id) if lot.id else None
+        if old is None:
+            copy.lots = [*self.lots, lot]
+        else:
+            copy.lots = [lot if existing is old else existing for existing in self.lots]
+            copy._remove(old)
+        copy._add(lot)
+        return copy
+
+    def _keys(self, lot: Lot) -> tuple[str | None, set[str], str | None]:
+        try:
+            gtin = _gtin14_of_upc(lot.upc)
+            ndcs = _ndc10s_of_upc(lot.upc)
+        except Exception:  # noqa: BLE001 - one odd upc value must not hide every other lot
+            log.warning("lot %s: upc %r could not be normalized", lot.id, lot.upc, exc_info=True)
+            gtin, ndcs = None, set()
+        batch = normalize_batch(lot.batch_number) if lot.batch_number and lot.batch_number.strip() else None
+        return gtin, ndcs, batch
+
+    def _add(self, lot: Lot) -> None:
+        if lot.id:
+            self.by_id[lot.id] = lot
+        gtin, ndcs, batch = self._keys(lot)
+        if gtin:
+            self.by_gtin.setdefault(gtin, []).append(lot)
+        for ndc in ndcs:
+            self.by_ndc10.setdefault(ndc, []).append(lot)
+        if batch:
+            self.by_batch.setdefault(batch, []).append(lot)
+
+    def _remove(self, lot: Lot) -> None:
+        gtin, ndcs, batch = self._keys(lot)
+        for table, key in [(self.by_gtin, gtin), (self.by_batch, batch), *((self.by_ndc10, ndc) for ndc in ndcs)]:
+            if key and key in table:
+                table[key] = [existing for existing in table[key] if existing is not lot]
+                if not table[key]:
+                    del table[key]
 
     def __len__(self) -> int:
         return len(self.lots)

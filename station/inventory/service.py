@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = 1
 # A scan that matches nothing reloads the index first when it is older than this: the lot may be new.
 RELOAD_ON_MISS_AFTER_SECONDS = 10.0
+# The lot cache file is rewritten after single-lot updates at most this often (seconds).
+CACHE_SAVE_INTERVAL = 30.0
 # After Blend was unreachable, scans are resolved from the cache without calling it for this long.
 OFFLINE_RETRY_SECONDS = 10.0
 
@@ -51,6 +53,7 @@ class InventoryService:
         self._online = False
         self._last_error: str | None = None
         self._offline_at = float("-inf")
+        self._saved_at = float("-inf")
         self._load_cache()
 
     # -- state ------------------------------------------------------------------------------------
@@ -87,14 +90,20 @@ class InventoryService:
         return len(lots)
 
     def update_lot(self, lot: Lot) -> None:
-        """Put a lot the server just returned (after an adjustment or a detail read) into the index."""
+        """Put a lot the server just returned (after an adjustment or a detail read) into the index.
+
+        The cache file is rewritten at most every CACHE_SAVE_INTERVAL seconds, because it holds every lot
+        and this runs on the scan path."""
         if not lot.id:
             return
         with self._lock:
-            lots = [lot if existing.id == lot.id else existing for existing in self._index.lots]
-            if lot.id not in self._index.by_id:
-                lots.append(lot)
-            self._index = LotIndex(lots)
+            self._index = self._index.with_lot(lot)
+            due = self._clock() - self._saved_at >= CACHE_SAVE_INTERVAL
+        if due:
+            self._save_cache(self._index.lots)
+
+    def save_cache(self) -> None:
+        """Write the cache file now (the window calls it when it closes)."""
         self._save_cache(self._index.lots)
 
     def _load_cache(self) -> None:
@@ -119,6 +128,7 @@ class InventoryService:
             "lots": [lot.model_dump(mode="json") for lot in lots],
         }
         tmp = self._cache_path.with_suffix(".tmp")
+        self._saved_at = self._clock()
         try:
             tmp.write_text(json.dumps(payload), encoding="utf-8")
             os.replace(tmp, self._cache_path)

@@ -153,3 +153,18 @@ def test_typed_inventory_forms_resolve(index):
     ndc = index.resolve(parse_scan("0409-4903-11"))
     assert ndc.outcome is Outcome.FOUND
     assert ndc.lot.id == "ndc"
+
+
+def test_with_lot_replaces_only_that_lot(index):
+    old = index.by_id["early"]
+    moved = old.model_copy(update={"upc": "0-78000-00386-4", "batch_number": "NEW", "current_quantity": 3})
+    updated = index.with_lot(moved)
+    assert [lot.id for lot in updated.lots_for_gtin("00712345678904")] == ["late"]
+    assert [lot.id for lot in updated.lots_for_gtin("00078000003864")] == ["early"]
+    assert updated.lots_for_batch("1234567890") == []
+    assert updated.by_id["early"].current_quantity == 3
+    assert len(updated) == len(index)
+    assert [lot.id for lot in index.lots_for_gtin("00712345678904")] == ["early", "late"]
+    added = index.with_lot(make_lot("fresh", "6-93570-00718-2", "X1", None))
+    assert len(added) == len(index) + 1
+    assert {lot.id for lot in added.lots_for_gtin("00693570007182")} == {"c08", "fresh"}
