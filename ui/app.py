@@ -97,8 +97,6 @@ def connect_api(api_url: str, email: str | None, password: str | None, data_dir:
 
 def run_window(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args)
-    setup_logging(data_dir)
-    log.info("%s %s starting, data in %s", APP_NAME, __version__, data_dir)
 
     api_url = args.api or os.environ.get(API_URL_ENV)
     email = args.email or os.environ.get(EMAIL_ENV)
@@ -117,6 +115,8 @@ def run_window(args: argparse.Namespace) -> int:
             f"another Scan Station window is already using the data folder {data_dir}: switch to that window, "
             "or start this one with another --data-dir"
         ) from exc
+    setup_logging(data_dir)
+    log.info("%s %s starting, data in %s", APP_NAME, __version__, data_dir)
 
     # Connecting before the QApplication exists keeps every network call off the GUI thread.
     connection: Connection | None = None
