@@ -60,7 +60,8 @@ def test_panel_reports_missing_file(qtbot, panel, tmp_path):
 
     assert str(missing) in blocker.args[0]
     qtbot.waitUntil(lambda: not panel.is_running, timeout=10000)
-    assert panel.pipeline is None
+    # The pipeline's thread ends before its queued "stopped" event reaches the panel.
+    qtbot.waitUntil(lambda: panel.pipeline is None, timeout=10000)
     assert panel.start_button.text() == "Start"
 
 
