@@ -92,6 +92,9 @@ class AdjustBar(QWidget):
         self.amount.returnPressed.connect(self._apply_amount)
         self.apply = self._button(self.tr("Apply (Enter)"), None, self._apply_amount)
         self.undo = self._button(self.tr("Undo (Ctrl+Z)"), None, self._undo)
+        # As wide as its longest text, so the countdown never moves the buttons beside it.
+        self.undo.setMinimumWidth(self.undo.fontMetrics().horizontalAdvance(
+            self.tr("Undo {seconds} s (Ctrl+Z)").format(seconds=UNDO_WINDOW_SECONDS)) + 40)
         self._shortcut(QKeySequence(QKeySequence.StandardKey.Undo), self._undo_key)
         self._shortcut(QKeySequence("F4"), self.amount.setFocus)
         self._undo_left = 0
@@ -121,7 +124,9 @@ class AdjustBar(QWidget):
         button.setFont(theme.scaled_font(self.font(), 1.1, bold=True))
         button.clicked.connect(slot)
         if shortcut is not None:
-            self._shortcut(QKeySequence(shortcut), lambda: button.animateClick() if button.isEnabled() else None)
+            # click(), not animateClick(): the change must apply to the lot on the card when the key went down,
+            # not to whatever lot a scan puts there during the 100 ms animation.
+            self._shortcut(QKeySequence(shortcut), lambda: button.click() if button.isEnabled() else None)
         return button
 
     def _shortcut(self, sequence: QKeySequence, slot) -> QShortcut:
@@ -180,7 +185,7 @@ class AdjustBar(QWidget):
 
     def _undo_key(self) -> None:
         if self.undo.isEnabled():
-            self.undo.animateClick()
+            self.undo.click()
         else:
             self.notice.emit(self.tr("Nothing to undo: undo works for {seconds} seconds after a saved change.")
                              .format(seconds=UNDO_WINDOW_SECONDS))

@@ -19,7 +19,7 @@ from station import APP_NAME
 from station.blend.errors import BlendError
 from station.blend.models import Lot
 from station.inventory.amount import large_change_warning
-from station.inventory.index import Outcome
+from station.inventory.index import Outcome, lot_warnings
 from station.session import ScanResult, StationSession
 from station.settings import Settings
 from ui import theme
@@ -226,8 +226,16 @@ class MainWindow(WindowTools, QMainWindow):
                 dialog.deleteLater()
                 return
             self._dialog = None
-            if dialog.chosen is not None:
-                self._banner(BannerState.OK, self.tr("Lot {batch} chosen").format(batch=dialog.chosen.batch_number))
+            if dialog.chosen is None:
+                self._banner(BannerState.WARN, self.tr("No lot chosen: scan the package again to change it."))
+            else:
+                chosen = self.tr("Lot {batch} chosen").format(batch=dialog.chosen.batch_number)
+                warnings = lot_warnings(dialog.chosen)
+                if warnings:
+                    self._banner(BannerState.WARN, chosen + "\n" + " ".join(warnings))
+                    self._play("warning")
+                else:
+                    self._banner(BannerState.OK, chosen)
                 self._show_lot(dialog.chosen)
                 self._read_back(dialog.chosen)
             dialog.deleteLater()
@@ -299,7 +307,7 @@ class MainWindow(WindowTools, QMainWindow):
         if self._adjusting:
             self._banner(BannerState.BUSY, self.tr("Still saving the last change\u2026"))
             return
-        if self._scan_running:
+        if self._scan_running or (self.wedge is not None and self.wedge.burst_in_progress()):
             self._banner(BannerState.BUSY, self.tr("Wait for the scanned package to show, then change it."))
             return
         question = large_change_warning(delta, lot.current_quantity, lot.initial_quantity, lot.unit_type)

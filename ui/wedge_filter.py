@@ -77,6 +77,10 @@ class WedgeFilter(QObject):
     def config(self) -> WedgeConfig:
         return self._wedge.config
 
+    def burst_in_progress(self) -> bool:
+        """True while the wedge holds keys that may be the start of a scan."""
+        return self._wedge.pending()
+
     def set_config(self, config: WedgeConfig) -> None:
         """Apply new settings; keys held back at that moment are handed back to their widget first."""
         self._process(self._wedge.tick(float("inf")), current=None)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from station.blend.models import Lot
 from station.codes.scan import Reading, Scan, ScanKind
 from station.i18n import tr
+from station.inventory.expiry import ExpiryState, expiry_status
 
 log = logging.getLogger(__name__)
 
@@ -326,8 +327,7 @@ class LotIndex:
                         scanned=expiry.isoformat(), recorded=lot.expiry_date.isoformat()
                     )
                 )
-            if not lot.is_active:
-                warnings.append(tr("This lot is marked inactive in Blend."))
+            warnings.extend(lot_warnings(lot))
             return Resolution(Outcome.FOUND, scan, lots=lots, warnings=warnings)
         return Resolution(
             Outcome.SEVERAL,
@@ -335,6 +335,19 @@ class LotIndex:
             lots=lots,
             message=tr("{count} lots match this code: pick one (first-expiring first).").format(count=len(lots)),
         )
+
+
+def lot_warnings(lot: Lot, today: dt.date | None = None) -> list[str]:
+    """Return what the operator must notice about a lot before using it: expired, empty, inactive."""
+    warnings: list[str] = []
+    status = expiry_status(lot.expiry_date, today)
+    if status.state is ExpiryState.EXPIRED:
+        warnings.append(tr("{words}: do not dispense from this lot.").format(words=status.words))
+    if lot.current_quantity <= 0:
+        warnings.append(tr("This lot is empty."))
+    if not lot.is_active:
+        warnings.append(tr("This lot is marked inactive in Blend."))
+    return warnings
 
 
 def _display_gtin(gtin14: str) -> str:

@@ -168,3 +168,26 @@ def test_with_lot_replaces_only_that_lot(index):
     added = index.with_lot(make_lot("fresh", "6-93570-00718-2", "X1", None))
     assert len(added) == len(index) + 1
     assert {lot.id for lot in added.lots_for_gtin("00693570007182")} == {"c08", "fresh"}
+
+
+def test_expired_empty_inactive_lots_warn():
+    import datetime as dt
+
+    from station.inventory.index import lot_warnings
+
+    lot = make_lot("x", "7-12345-67890-4", "B", "2026-11-14", quantity=0, active=False)
+    warnings = lot_warnings(lot, today=dt.date(2026, 12, 4))
+    assert warnings == [
+        "Expired 20 days ago: do not dispense from this lot.",
+        "This lot is empty.",
+        "This lot is marked inactive in Blend.",
+    ]
+    assert lot_warnings(make_lot("y", None, "B", "2027-01-01"), today=dt.date(2026, 12, 4)) == []
+
+
+def test_expired_lot_scan_warns(index):
+    result = index.resolve(parse_scan("10D9T"))
+    assert result.warnings == []
+    expired = index.resolve(parse_scan("(01)00693570007182(10)21072911"))
+    assert expired.outcome is Outcome.FOUND
+    assert any("do not dispense" in warning for warning in expired.warnings)

@@ -226,3 +226,32 @@ def test_new_scan_replaces_open_picker(qtbot, window):
     assert not shiboken6.isValid(picker) or not picker.isVisible()
     qtbot.wait(200)
     assert window.card.lot.id == seed.LOT_MUPIROCIN_ID
+
+
+def test_f1_during_scanner_burst_changes_nothing(qtbot, window, sandbox):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("10D9T")
+    batch_lot = window.card.lot
+    amount = window.adjust_bar.amount
+    amount.setFocus()
+    qtbot.waitUntil(amount.hasFocus, timeout=5000)
+    for char in "0712":
+        QTest.keyClick(amount, char)
+    QTest.keyClick(amount, Qt.Key.Key_F1)
+    assert "Wait for the scanned package" in window.banner.text.text()
+    with qtbot.waitSignal(window.lot_shown, timeout=15000) as shown:
+        for char in "34567890" + "4":
+            QTest.keyClick(amount, char)
+        QTest.keyClick(amount, Qt.Key.Key_Return)
+    assert shown.args[0].id == seed.LOT_MUPIROCIN_ID
+    qtbot.wait(300)
+    assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
+    assert sandbox_quantity(sandbox, batch_lot.id) == batch_lot.current_quantity
+    assert [entry for entry in window.session.ledger.journal() if entry.type == "adjustment"] == []
+
+
+def test_expired_lot_scan_warns_in_banner(qtbot, window):
+    with qtbot.waitSignal(window.lot_shown, timeout=15000):
+        window.handle_scan("362516110018")
+    assert window.banner.state.name == "WARN"
+    assert "do not dispense" in window.banner.text.text()
