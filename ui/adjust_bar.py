@@ -40,11 +40,15 @@ class ElidedButton(QPushButton):
     def __init__(self, text: str = "", parent: QWidget | None = None):
         super().__init__(parent)
         self._full_text = ""
+        self._shorten: str | None = None
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_full_text(text)
 
-    def set_full_text(self, text: str) -> None:
+    def set_full_text(self, text: str, *, shorten: str | None = None) -> None:
+        """Show ``text``; when it does not fit, shorten only the part ``shorten`` (such as the product name)
+        so that the amount and the key stay readable."""
         self._full_text = text
+        self._shorten = shorten if shorten and shorten in text else None
         self.setToolTip(text)
         self._elide()
 
@@ -64,8 +68,14 @@ class ElidedButton(QPushButton):
         self._elide()
 
     def _elide(self) -> None:
+        metrics = self.fontMetrics()
         room = max(self.width() - 24, 40)
-        self.setText(self.fontMetrics().elidedText(self._full_text, Qt.TextElideMode.ElideMiddle, room))
+        if self._shorten is None or metrics.horizontalAdvance(self._full_text) <= room:
+            self.setText(metrics.elidedText(self._full_text, Qt.TextElideMode.ElideMiddle, room))
+            return
+        before, after = self._full_text.split(self._shorten, 1)
+        left = max(room - metrics.horizontalAdvance(before + after), 30)
+        self.setText(before + metrics.elidedText(self._shorten, Qt.TextElideMode.ElideRight, left) + after)
 
 
 class AdjustBar(QWidget):
@@ -148,7 +158,7 @@ class AdjustBar(QWidget):
                     self._dispense_units = assoc.units_per_product
                     name = assoc.name or self.tr("product")
                     self.dispense.set_full_text(self.tr("Dispense 1 {name}  \u2212{units}  (F3)").format(
-                        name=name, units=assoc.units_per_product))
+                        name=name, units=assoc.units_per_product), shorten=name)
                     break
         self._update_enabled()
 

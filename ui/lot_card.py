@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -157,6 +158,19 @@ class LotCard(QWidget):
         self.facts.addWidget(value, row, 1)
         return value
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_quantity()
+
+    def _fit_quantity(self) -> None:
+        """Size the quantity as large as the card allows: long numbers and short windows get a smaller font,
+        so the notes below it and the products table stay in view."""
+        text = self.quantity.text() or "0"
+        factor = theme.QUANTITY_POINT_SIZE / 10 * min(1.0, 10 / max(len(text), 10))
+        base = self.font().pointSizeF() if self.font().pointSizeF() > 0 else 10.0
+        by_height = max(self.height(), 1) / 5.5 * 0.75 / base  # points from about a fifth of the card height
+        self.quantity.setFont(theme.scaled_font(self.font(), max(2.5, min(factor, by_height)), bold=True))
+
     def set_pending_change(self, change: int) -> None:
         """Show the sum of this lot's changes that Blend has not confirmed yet beside the quantity."""
         self.pending.setVisible(bool(change))
@@ -175,11 +189,8 @@ class LotCard(QWidget):
         self.stack.setCurrentIndex(1)
         names = lot.product_names
         self.product.setText(" \u00b7 ".join(names) if names else self.tr("Lot without products"))
-        quantity_text = format_quantity(lot.current_quantity, lot.unit_type)
-        self.quantity.setText(quantity_text)
-        # Long numbers get a smaller font so the card never pushes the products table out of view.
-        factor = theme.QUANTITY_POINT_SIZE / 10 * min(1.0, 10 / max(len(quantity_text), 10))
-        self.quantity.setFont(theme.scaled_font(self.font(), factor, bold=True))
+        self.quantity.setText(format_quantity(lot.current_quantity, lot.unit_type))
+        self._fit_quantity()
         if lot.initial_quantity:
             self.of_initial.setText(self.tr("of {total}").format(total=format_quantity(lot.initial_quantity,
                                                                                         lot.unit_type)))

@@ -183,7 +183,7 @@ class MainWindow(WindowTools, QMainWindow):
         resolution = result.resolution
         scan = resolution.scan
         self.current_scan_id = result.scan_id
-        code = _short(scan.loggable_text)
+        code = _short(_display_code(scan))
         outcome = resolution.outcome
         self._update_source()
         if outcome is Outcome.FOUND:
@@ -502,6 +502,13 @@ class MainWindow(WindowTools, QMainWindow):
         super().closeEvent(event)
 
 
-def _short(text: str, limit: int = 40) -> str:
+def _display_code(scan) -> str:
+    """The scanned code as the operator reads it on the package: GS1 fields in the (AI) form."""
+    if scan.kind.value == "gs1" and scan.ais and not scan.may_identify_patient:
+        return "".join(f"({ai}){value}" for ai, value in scan.ais.items())
+    return scan.loggable_text
+
+
+def _short(text: str, limit: int = 60) -> str:
     printable = text.replace("\x1d", "\u241d")
     return printable if len(printable) <= limit else printable[: limit - 1] + "\u2026"

@@ -16,7 +16,9 @@ class AmountError(ValueError):
 
 
 def parse_amount(text: str) -> int:
-    """Parse "-5", "+12", "12" or "−3" (a typographic minus) into a non-zero integer change.
+    """Parse "-5", "+12" or "−3" (a typographic minus) into a non-zero integer change.
+
+    The sign is required: at a dispensing counter a bare "25" is as likely to mean "take 25" as "add 25".
 
     Raises AmountError with a message that names the value and the fix.
     """
@@ -26,6 +28,11 @@ def parse_amount(text: str) -> int:
             tr("{value} is not a whole number: type an amount such as -5 or +12.").format(value=repr(text))
         )
     sign, digits = match.groups()
+    if not sign:
+        raise AmountError(
+            tr("{value} has no sign: type +{digits} to add or \u2212{digits} to remove.").format(
+                value=repr(text.strip()), digits=digits)
+        )
     value = int(digits)
     if sign in ("-", "\u2212"):
         value = -value

@@ -3,7 +3,7 @@ import pytest
 from station.inventory.amount import AmountError, parse_amount
 
 
-@pytest.mark.parametrize(("text", "value"), [("-5", -5), ("+12", 12), ("12", 12), (" \u22123 ", -3), ("- 7", -7)])
+@pytest.mark.parametrize(("text", "value"), [("-5", -5), ("+12", 12), (" \u22123 ", -3), ("- 7", -7)])
 def test_amount_accepts_signed_integers(text, value):
     assert parse_amount(text) == value
 
@@ -16,13 +16,21 @@ def test_amount_rejects_non_integers_naming_value(text):
     assert "-5 or +12" in str(error.value)
 
 
+def test_amount_without_sign_is_rejected():
+    with pytest.raises(AmountError) as error:
+        parse_amount("25")
+    assert "'25' has no sign" in str(error.value)
+    assert "+25" in str(error.value)
+    assert "\u221225" in str(error.value)
+
+
 def test_amount_rejects_zero_and_huge():
     with pytest.raises(AmountError, match="changes nothing"):
-        parse_amount("0")
+        parse_amount("+0")
     with pytest.raises(AmountError, match="larger than"):
-        parse_amount("5000000")
+        parse_amount("+5000000")
     with pytest.raises(AmountError, match="larger than"):
-        parse_amount("99999999999999999999")
+        parse_amount("-99999999999999999999")
 
 
 def test_large_addition_asks_first():
