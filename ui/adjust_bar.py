@@ -32,7 +32,7 @@ class AmountField(QLineEdit):
 
 class ElidedButton(QPushButton):
     """A button whose long text is shortened with an ellipsis to fit, so a long product name never widens
-    the window; the full text is in the tooltip."""
+    the window. The full text is in the tooltip."""
 
     MIN_WIDTH = 170
     MAX_PREFERRED_WIDTH = 600
@@ -45,7 +45,7 @@ class ElidedButton(QPushButton):
         self.set_full_text(text)
 
     def set_full_text(self, text: str, *, shorten: str | None = None) -> None:
-        """Show ``text``; when it does not fit, shorten only the part ``shorten`` (such as the product name)
+        """Show ``text``. When it does not fit, shorten only the part ``shorten`` (such as the product name),
         so that the amount and the key stay readable."""
         self._full_text = text
         self._shorten = shorten if shorten and shorten in text else None

@@ -155,7 +155,7 @@ class MainWindow(WindowTools, QMainWindow):
         self.adjust_bar.set_busy(running or self._adjusting)
 
     def _close_picker(self) -> None:
-        """A new scan replaces a question about the previous one."""
+        """Close an open picker, because a new scan replaces the question about the previous one."""
         if self._dialog is not None:
             self._dialog.setProperty("superseded", True)
             self._dialog.reject()
@@ -440,7 +440,7 @@ class MainWindow(WindowTools, QMainWindow):
         self.runner.run(self.session.inventory.refresh, lambda _count: self._update_source(), failed)
 
     def reload_inventory(self) -> None:
-        """F5: reload every lot and say so."""
+        """Reload every lot (F5) and report the count in the banner."""
         self._banner(BannerState.BUSY, self.tr("Reloading the inventory\u2026"))
 
         def done(count: int) -> None:
@@ -503,7 +503,7 @@ class MainWindow(WindowTools, QMainWindow):
 
 
 def _display_code(scan) -> str:
-    """The scanned code as the operator reads it on the package: GS1 fields in the (AI) form."""
+    """Return the scanned code as the operator reads it on the package, with GS1 fields in the (AI) form."""
     if scan.kind.value == "gs1" and scan.ais and not scan.may_identify_patient:
         return "".join(f"({ai}){value}" for ai, value in scan.ais.items())
     return scan.loggable_text

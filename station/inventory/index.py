@@ -99,7 +99,7 @@ def base_unit_gtin14(gtin14: str) -> str | None:
 
 class LotIndex:
     """Lots indexed by GTIN-14, NDC-10, batch number and id. Immutable once built: ``with_lot`` returns an
-    updated copy, so a reader on another thread never sees a half-changed index."""
+    updated copy, so a reader on another thread never gets a half-changed index."""
 
     def __init__(self, lots: Iterable[Lot]):
         self.lots: list[Lot] = list(lots)
