@@ -95,6 +95,14 @@ def connect_api(api_url: str, email: str | None, password: str | None, data_dir:
     return None
 
 
+def _show_startup_error(message: str) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    QMessageBox.critical(None, APP_NAME, message[:1].upper() + message[1:] + ".")
+    del app
+
+
 def run_window(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args)
 
@@ -111,10 +119,11 @@ def run_window(args: argparse.Namespace) -> int:
     try:
         window_lock.acquire()
     except Timeout as exc:
-        raise CommandError(
-            f"another Scan Station window is already using the data folder {data_dir}: switch to that window, "
-            "or start this one with another --data-dir"
-        ) from exc
+        message = (f"another Scan Station window is already using the data folder {data_dir}: switch to that "
+                   "window, or start this one with another --data-dir")
+        if getattr(sys, "frozen", False):
+            _show_startup_error(message)  # an installed app started from its icon has no terminal for stderr
+        raise CommandError(message) from exc
     setup_logging(data_dir)
     log.info("%s %s starting, data in %s", APP_NAME, __version__, data_dir)
 
