@@ -122,6 +122,7 @@ def run_window(args: argparse.Namespace) -> int:
         message = (f"another Scan Station window is already using the data folder {data_dir}: switch to that "
                    "window, or start this one with another --data-dir")
         if getattr(sys, "frozen", False):
+            # NOTE: no test starts the frozen bundle twice, so this dialog has not been seen running.
             _show_startup_error(message)  # an installed app started from its icon has no terminal for stderr
         raise CommandError(message) from exc
     setup_logging(data_dir)
