@@ -8,6 +8,8 @@ their text.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
@@ -91,7 +93,7 @@ class AdjustBar(QWidget):
         self._busy = False
         self.minus_one = self._button(self.tr("\u22121   (F1)"), "F1", lambda: self.adjust_requested.emit(-1))
         self.plus_one = self._button(self.tr("+1   (F2)"), "F2", lambda: self.adjust_requested.emit(1))
-        self.dispense = self._button(self.tr("Dispense (F3)"), "F3", self._dispense, elided=True)
+        self.dispense = cast(ElidedButton, self._button(self.tr("Dispense (F3)"), "F3", self._dispense, elided=True))
         self.amount = AmountField()
         self.amount.setObjectName("customAmount")
         self.amount.setPlaceholderText(self.tr("\u00b1Amount (F4)"))

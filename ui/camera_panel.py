@@ -71,7 +71,7 @@ class CameraPreview(QWidget):
     def _target_rect(self) -> QRectF:
         assert self.image is not None
         image_ratio = self.image.width() / self.image.height()
-        width, height = self.width(), self.height()
+        width, height = float(self.width()), float(self.height())
         if width / height > image_ratio:
             width = height * image_ratio
         else:

@@ -19,6 +19,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable
+from typing import cast
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -102,11 +103,14 @@ class WedgeFilter(QObject):
             return False
         if event_type == QEvent.Type.ShortcutOverride:
             return self._filter_shortcut_override(watched, event)
-        if event_type not in _KEY_EVENT_TYPES or not self._is_first_delivery(watched, event):
+        if event_type not in _KEY_EVENT_TYPES:
+            return False
+        qt_event = cast(QKeyEvent, event)  # _KEY_EVENT_TYPES holds key press and release only
+        if not self._is_first_delivery(watched, qt_event):
             return False
 
-        key_event = self._to_key_event(event)
-        self._held[id(key_event)] = (key_event, event.clone(), watched)
+        key_event = self._to_key_event(qt_event)
+        self._held[id(key_event)] = (key_event, qt_event.clone(), cast(QWidget, watched))
         outputs = self._wedge.feed(key_event)
         passed = self._process(outputs, current=key_event)
         if passed:
@@ -120,12 +124,12 @@ class WedgeFilter(QObject):
         """Keep a key the wedge will hold back away from shortcuts, so a scan cannot trigger one."""
         if not isinstance(watched, QWidget) or self._replaying:
             return False
-        if self._wedge.claims(self._to_key_event(event)):
+        if self._wedge.claims(self._to_key_event(cast(QKeyEvent, event))):
             event.accept()
             return True
         return False
 
-    def _is_first_delivery(self, watched: QObject, event: QEvent) -> bool:
+    def _is_first_delivery(self, watched: QObject, event: QKeyEvent) -> bool:
         """Return True the first time a key event reaches a widget, False when it propagates to a parent.
 
         Qt delivers a platform key event to the QWindow and then to the focus widget, and passes an
@@ -162,7 +166,7 @@ class WedgeFilter(QObject):
             auto_repeat=event.isAutoRepeat(),
         )
 
-    def _event_time(self, event: QEvent) -> float:
+    def _event_time(self, event: QKeyEvent) -> float:
         """Return the event's time in seconds on the monotonic clock that also drives ``tick``.
 
         Platform events carry a millisecond timestamp that measures key gaps more exactly than the

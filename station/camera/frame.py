@@ -137,9 +137,10 @@ class ScanConfirmer:
 
         accepted = []
         for code in codes:
-            sighting = self._sightings.get(code.key)
-            if sighting is None:
-                sighting = self._sightings[code.key] = _Sighting(code, 0, frame_index)
+            known = self._sightings.get(code.key)
+            if known is None:
+                known = self._sightings[code.key] = _Sighting(code, 0, frame_index)
+            sighting = known
             if sighting.last_frame != frame_index or sighting.reads == 0:
                 sighting.reads += 1
             sighting.last_frame = frame_index

@@ -373,7 +373,9 @@ class Wedge:
         if self._alt_code_digit(event) is not None:
             return True
         chars = self._decode(event, in_burst=False)
-        return bool(chars) and chars[0] not in _SUFFIX_CONTROLS and chars[0] != "\x04"
+        if not chars:
+            return False
+        return chars[0] not in _SUFFIX_CONTROLS and chars[0] != "\x04"
 
     def _decode(self, event: KeyEvent, *, in_burst: bool) -> str | None:
         """Return the characters a scanner meant by this key press, or None for a key no scanner sends.
