@@ -158,7 +158,7 @@ def check_zxing_cpp() -> str:
     import numpy as np
     import zxingcpp
 
-    cases = (
+    cases: tuple[tuple[str, zxingcpp.BarcodeFormat, dict[str, bool]], ...] = (
         (SAMPLE_EAN13, zxingcpp.BarcodeFormat.EAN13, {}),
         (SAMPLE_DATAMATRIX, zxingcpp.BarcodeFormat.DataMatrix, {"gs1": True}),
     )
