@@ -1,7 +1,7 @@
 """The refresh token in the OS keychain, so the station signs in again without a password.
 
 Where no keychain exists (a bare Linux machine raises ``NoKeyringError``) the token stays in memory for the
-session, and ``store_refresh_token`` returns False so the window can say so.
+session, and ``store_refresh_token`` returns False so the window can show it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Where the station keeps its own files (cache, journal, settings, logs)."""
+"""Locations of the station's own files (cache, journal, settings, logs)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,11 @@ def test_outage_serves_cache_and_replays_queue(tmp_path):
 
         server = SandboxServer(db_path=tmp_path / "sandbox.sqlite3", port=port).start()
         started = time.monotonic()
-        assert wait_for(lambda: session.sync() is not None and session.outbox_count() == 0, timeout=5.0)
+        def drained() -> bool:
+            session.sync()
+            return session.outbox_count() == 0
+
+        assert wait_for(drained, timeout=5.0)
         assert time.monotonic() - started < 5.0
         assert server.get_lot_quantity(seed.LOT_MUPIROCIN_ID) == 80 - 3
         applied = [entry for entry in session.ledger.journal() if entry.type == "adjustment"]

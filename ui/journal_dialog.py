@@ -60,17 +60,17 @@ class JournalDialog(QDialog):
         for row, entry in enumerate(entries):
             when = entry.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
             if entry.type == "scan":
-                what = entry.text or ""
+                summary = entry.text or ""
                 state = entry.outcome or ""
                 details = entry.message or ", ".join(entry.lot_ids)
             else:
                 sign = "+" if (entry.delta or 0) > 0 else ""
                 lot = self.lot_names.get(entry.lot_id, entry.lot_id)
-                what = self.tr("Lot {lot}: {sign}{delta}").format(lot=lot, sign=sign, delta=entry.delta)
+                summary = self.tr("Lot {lot}: {sign}{delta}").format(lot=lot, sign=sign, delta=entry.delta)
                 state = entry.state.value if entry.state else ""
                 after = self.tr("now {quantity}").format(quantity=entry.quantity_after) \
                     if entry.quantity_after is not None else ""
                 details = entry.reason or after
-            values = (when, self.tr(entry.type), what, state, entry.operator or "", details)
+            values = (when, self.tr(entry.type), summary, state, entry.operator or "", details)
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(str(value)))

@@ -68,7 +68,7 @@ class AssociationsTable(QTableWidget):
 
 
 class LotCard(QWidget):
-    """Shows one lot. Before the first scan it tells the operator what to do instead of showing nothing."""
+    """Shows one lot. Before the first scan it shows the operator what to do instead of nothing."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -186,6 +186,7 @@ class MainWindow(WindowTools, QMainWindow):
         code = _short(_display_code(scan))
         outcome = resolution.outcome
         self._update_source()
+
         if outcome is Outcome.FOUND:
             lot = resolution.lots[0]
             self._show_lot(lot, cache_age=resolution.from_cache_age)
@@ -200,20 +201,19 @@ class MainWindow(WindowTools, QMainWindow):
                 self._play("good")
                 self.history.add_entry(theme.ICON_OK, theme.OK_COLOR, summary)
             return
+
         # Every other outcome leaves no lot on the card, so no change lands on the previous package's lot.
         self._clear_card()
-        if outcome in (Outcome.SEVERAL, Outcome.BATCH_NOT_FOUND):
+        if outcome in (Outcome.SEVERAL, Outcome.BATCH_NOT_FOUND, Outcome.CHOOSE_READING):
             self._banner(BannerState.WARN, resolution.message, scanned=True)
             self._play("warning")
             self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
-            self._pick_lot(resolution.lots, resolution.message, result)
+            if outcome is Outcome.CHOOSE_READING:
+                self._pick_reading(result)
+            else:
+                self._pick_lot(resolution.lots, resolution.message, result)
             return
-        if outcome is Outcome.CHOOSE_READING:
-            self._banner(BannerState.WARN, resolution.message, scanned=True)
-            self._play("warning")
-            self.history.add_entry(theme.ICON_WARN, theme.WARN_COLOR, f"{code}  {resolution.message}")
-            self._pick_reading(result)
-            return
+
         message = resolution.message or self.tr("Not found")
         self._show_error(f"{code} \u00b7 {message}", scanned=True)
 
@@ -440,7 +440,7 @@ class MainWindow(WindowTools, QMainWindow):
         self.runner.run(self.session.inventory.refresh, lambda _count: self._update_source(), failed)
 
     def reload_inventory(self) -> None:
-        """Reload every lot (F5) and report the count in the banner."""
+        """Reload every lot and report the count in the banner. F5 runs it."""
         self._banner(BannerState.BUSY, self.tr("Reloading the inventory\u2026"))
 
         def done(count: int) -> None:

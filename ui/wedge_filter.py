@@ -79,7 +79,7 @@ class WedgeFilter(QObject):
         return self._wedge.config
 
     def burst_in_progress(self) -> bool:
-        """True while the wedge holds keys that may be the start of a scan."""
+        """True while the wedge keeps back keys that may be the start of a scan."""
         return self._wedge.pending()
 
     def set_config(self, config: WedgeConfig) -> None:

@@ -96,9 +96,9 @@ class WindowTools(_WindowBase):
             panel.refresh_cameras()
         if self.camera_dock is not None:
             self.camera_dock.setVisible(visible)
-            shown = self.camera_dock.widget()
-            if not visible and isinstance(shown, CameraPanel):
-                shown.stop()
+            docked_panel = self.camera_dock.widget()
+            if not visible and isinstance(docked_panel, CameraPanel):
+                docked_panel.stop()
 
     def _select_saved_camera(self, panel) -> None:
         if self.settings.camera_index is not None:

@@ -37,7 +37,7 @@ class RateLimited(BlendError):
 
 
 class Unavailable(BlendError):
-    """The API could not be reached, timed out, or answered 5xx.
+    """The API could not be reached, timed out, or returned 5xx.
 
     ``maybe_applied`` is True when the request was sent and no answer arrived (a read timeout or a dropped
     connection): for a non-idempotent request such as the quantity PATCH the server may have applied it.
@@ -49,4 +49,4 @@ class Unavailable(BlendError):
 
 
 class ProtocolError(BlendError):
-    """The server answered 2xx with a body that does not match what the client expects."""
+    """The server returned 2xx with a body that does not match what the client expects."""

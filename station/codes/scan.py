@@ -30,11 +30,11 @@ class Reading:
 
 @dataclass(frozen=True)
 class Scan:
-    """A parsed scan. ``raw`` is exactly what arrived; ``text`` is it after the keyboard path was undone.
+    """A parsed scan. ``raw`` is exactly what arrived, and ``text`` is it after the keyboard path was undone.
 
-    A scan with ``valid=False`` must not be looked up; ``reason`` says why in words for the operator.
-    A scan with ``ambiguous=True`` lists its ``readings``; the station only takes one of them when exactly
-    one matches a lot in the inventory.
+    A scan with ``valid=False`` must not be looked up, and ``reason`` gives the cause in words for the
+    operator. A scan with ``ambiguous=True`` lists its ``readings``, and the station only takes one of them
+    when exactly one matches a lot in the inventory.
     """
 
     raw: str

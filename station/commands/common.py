@@ -81,7 +81,7 @@ def resolve_credentials(args: argparse.Namespace) -> tuple[str, str, str]:
         envs = {"--api": API_URL_ENV, "--email": EMAIL_ENV, "--password": PASSWORD_ENV}
         hint = ", ".join(f"{opt} (or ${envs[opt]})" for opt in missing)
         raise CommandError(f"missing {hint}: give the Blend API root and the account to sign in with")
-    assert api and email and password
+    assert api is not None and email is not None and password is not None  # missing ones raised above
     check_api_url(api)
     return api, email, password
 
@@ -135,7 +135,7 @@ def sign_in(args: argparse.Namespace):
                     raise CommandError(
                         f"Blend at {api} kept rate-limiting the sign-in: {exc}. {nothing_done}"
                     ) from exc
-                if exc.status is not None:  # Blend answered, with a server error
+                if exc.status is not None:  # Blend responded, with a server error
                     raise CommandError(f"sign-in to {api} failed: {exc}. {nothing_done}") from exc
                 raise CommandError(f"the Blend API at {api} is unreachable: {exc}. {nothing_done}") from exc
             wait = getattr(exc, "retry_after", None) or SIGN_IN_RETRY_SECONDS * attempt

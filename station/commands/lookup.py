@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(result.message)
     lots = list(result.lots)
     if result.outcome is Outcome.CHOOSE_READING:
-        # Every lot that one of the readings matches: a script sees all candidates, the window asks.
+        # Every lot that one of the readings matches: a script gets all candidates, while the window asks.
         for reading in result.readings:
             sub = service.index.resolve_reading(scan, reading)
             lots.extend(lot for lot in sub.lots if lot not in lots)

@@ -1,1 +1,1 @@
-"""Which inventory lot a scan points at: the lot index, the resolution rules, the offline cache."""
+"""Resolution of scans to inventory lots: the lot index, the resolution rules, the offline cache."""

@@ -31,7 +31,7 @@ def today_local() -> dt.date:
 
 def expiry_status(expiry: dt.date | None, today: dt.date | None = None) -> ExpiryStatus:
     """Judge ``expiry`` against ``today`` (default: the local date). A lot expires at the end of its expiry
-    day, so on that day it is still usable and says "Expires today"."""
+    day, so on that day it is still usable and reads "Expires today"."""
     if expiry is None:
         return ExpiryStatus(ExpiryState.UNKNOWN, None, tr("No expiry date"))
     today = today or today_local()

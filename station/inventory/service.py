@@ -92,8 +92,8 @@ class InventoryService:
     def update_lot(self, lot: Lot) -> None:
         """Put a lot the server just returned (after an adjustment or a detail read) into the index.
 
-        The cache file is rewritten at most every CACHE_SAVE_INTERVAL seconds, because it holds every lot
-        and this runs on the scan path."""
+        The cache file is rewritten at most every CACHE_SAVE_INTERVAL seconds, because it contains every
+        lot and this runs on the scan path."""
         if not lot.id:
             return
         with self._lock:
@@ -179,8 +179,8 @@ class InventoryService:
         return self._may_call() and (age is None or age > RELOAD_ON_MISS_AFTER_SECONDS)
 
     def _may_call(self) -> bool:
-        """False for a short while after Blend was unreachable, so offline scans answer from the cache at
-        once instead of waiting for a connect timeout each time."""
+        """False for a short while after Blend was unreachable, so offline scans are resolved from the
+        cache at once instead of waiting for a connect timeout each time."""
         return self._online or self._clock() - self._offline_at > OFFLINE_RETRY_SECONDS
 
     def mark_offline(self, reason: str) -> None:

@@ -134,7 +134,7 @@ class AdjustmentService:
         known_lot: Lot | None = None,
     ) -> AdjustmentResult:
         """Record an adjustment of ``delta`` units to the lot and send it, after any earlier ones of the
-        same lot. Never raises for network trouble: the result's state tells what happened.
+        same lot. Never raises for network trouble: the result's state gives the outcome.
 
         ``applied`` comes with the server's lot, ``rejected`` with the server's reason. ``pending`` means
         queued in the outbox (API unreachable, or waiting behind an earlier adjustment of the lot);
@@ -499,7 +499,7 @@ def _server_error_reason(exc: Unavailable) -> str:
 
 
 def _unavailable_reason(exc: Unavailable) -> str:
-    """Return why a run stops on ``exc``: Blend could not be reached, or it answered with a server error."""
+    """Return why a run stops on ``exc``: Blend could not be reached, or it returned a server error."""
     if exc.status is not None:
         return str(exc)  # the client's message names the server error and its HTTP status
     return tr("The inventory service cannot be reached: {error}").format(error=exc)

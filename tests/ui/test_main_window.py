@@ -136,7 +136,7 @@ def test_f3_dispenses_one_product_unit(qtbot, window, sandbox):
     assert "\u2212100" in window.adjust_bar.dispense.full_text()
     with qtbot.waitSignal(window.adjustment_finished, timeout=15000):
         QTest.keyClick(window, Qt.Key.Key_F3)
-    # 100 mg per unit from a lot of 80 mg: Blend rejects it, and the window says why.
+    # 100 mg per unit from a lot of 80 mg: Blend rejects it, and the banner shows the reason.
     assert "below zero" in window.banner.text.text()
     assert sandbox_quantity(sandbox, seed.LOT_MUPIROCIN_ID) == 80
 
